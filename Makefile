@@ -1,0 +1,50 @@
+# akhbar — every target sets itself up first (`setup` is idempotent and cheap when done).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+LAKE ?= ./data/lake
+DEMO_DATE ?= $(shell date -u +%Y-%m-%d)
+PYTEST_ARGS ?=
+
+.PHONY: setup system-deps demo test bench lint train-ner-ar freeze clean
+
+setup: $(STAMP) system-deps
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==26.0.1
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt
+	$(PY) -m pip check
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# Debian's Chromium for the Airflow UI test (a browser download is impossible here).
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: setup
+	$(PY) -m demo --lake $(LAKE) --date $(DEMO_DATE)
+
+test: setup
+	bash scripts/services.sh
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/extraction.py
+	$(PY) bench/ner.py
+	$(PY) bench/lake.py
+	$(PY) bench/crawl.py
+
+lint: setup
+	$(PY) -m ruff check .
+
+train-ner-ar: setup
+	$(PY) -m processing.entities.train_ar
+
+freeze:
+	$(PY) -m pip freeze --exclude-editable > requirements.txt
+
+clean:
+	rm -rf $(VENV) data build test-output
