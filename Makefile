@@ -13,7 +13,7 @@ setup: $(STAMP) system-deps
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip==26.0.1
+	$(PY) -m pip install --quiet --upgrade pip==26.3
 	$(PY) -m pip install --quiet --no-deps -r requirements.txt
 	$(PY) -m pip check
 	@rm -f $(VENV)/.installed-*

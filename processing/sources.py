@@ -45,6 +45,10 @@ class Source(_Strict):
     concurrency: int = Field(default=4, ge=1, le=64)
     max_depth: int = Field(default=2, ge=0)
     enabled: bool = True
+    # Crawl-trap bound: listing pages followed per section (page=2..N); see docs/crawling.md.
+    max_pagination: int = Field(default=20, ge=0)
+    # Also read `Sitemap:` lines from each start host's robots.txt.
+    robots_sitemaps: bool = False
 
     @field_validator("name")
     @classmethod
@@ -80,6 +84,8 @@ class Distributed(_Strict):
 
     enabled: bool = False
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Prefix of every Redis key (frontier, seen-set, shared rows); one prefix per deployment.
+    key_prefix: str = Field(default="akhbar", pattern=r"^[A-Za-z0-9_.:-]+$")
 
 
 class SourcesConfig(_Strict):

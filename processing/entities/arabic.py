@@ -1,0 +1,160 @@
+"""Arabic entity extraction: a spaCy CNN trained on ANERcorp plus the gazetteer.
+
+Text is cut into tokens with clitics split off (arabic_text), folded letter for letter and fed
+to the model as a pre-tokenised Doc; every model token remembers its raw-text span, so entity
+offsets always point at the raw text and never include a clitic (وقطر -> قطر). Each token's
+NORM slot carries a small feature string (word-frequency band + gazetteer label) that the model
+embeds next to the word itself: most missed names are words never seen in training.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from processing.entities.arabic_text import (
+    CONJUNCTIONS,
+    PREPOSITIONS,
+    CliticSplitter,
+    Piece,
+    default_frequencies,
+    is_arabic_word,
+    lookup_key,
+    tokenize,
+)
+from processing.entities.entity import LABELS, Entity
+from processing.entities.gazetteer import Gazetteer, load_gazetteer
+from processing.entities.propagate import propagate
+
+MODEL_DIR = Path(__file__).parent / "models" / "ar_anercorp"
+_DIACRITICS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
+_WORDLIKE_RE = re.compile(r"\w")
+ALIAS_MAX_ZIPF = 5.3  # a bare surname more common than this is a common word ("الله")
+
+
+class ArabicFeaturizer:
+    """Raw text -> model tokens and feature strings; shared by training and inference."""
+
+    def __init__(self, gazetteer: Gazetteer, frequencies: dict[str, float] | None = None):
+        self.gazetteer = gazetteer
+        self.frequencies = frequencies if frequencies is not None else default_frequencies()
+        self.splitter = CliticSplitter(self.frequencies, gazetteer.single_word_keys)
+
+    def pieces(self, text: str) -> list[Piece]:
+        return tokenize(text, self.splitter)
+
+    def zipf(self, word: str) -> float:
+        freq = self.frequencies.get(word) or self.frequencies.get(lookup_key(word), 0.0)
+        return math.log10(freq) + 9 if freq else 0.0
+
+    def feature(self, piece: Piece) -> str:
+        """NORM feature: frequency band, gazetteer label, Arabic/other."""
+        if not is_arabic_word(piece.source):
+            return "x" if _WORDLIKE_RE.search(piece.source) else "p"
+        entry = self.gazetteer.get(lookup_key(piece.word))
+        gaz = entry[0] if entry else "-"
+        return f"z{int(self.zipf(piece.source))}{gaz}"
+
+    def make_doc(self, vocab, pieces: list[Piece]):
+        from spacy.tokens import Doc
+
+        doc = Doc(vocab, words=[p.word for p in pieces])
+        for token, piece in zip(doc, pieces, strict=True):
+            token.norm_ = self.feature(piece)
+        return doc
+
+
+def _is_clitic(pieces: list[Piece], i: int) -> bool:
+    piece = pieces[i]
+    follows = i + 1 < len(pieces) and pieces[i + 1].start == piece.end
+    return follows and piece.source in CONJUNCTIONS + PREPOSITIONS
+
+
+def _trim(pieces: list[Piece], first: int, last: int) -> tuple[int, int]:
+    """Drop clitics and punctuation at the edges of a span of pieces [first, last)."""
+    while first < last and (
+        _is_clitic(pieces, first) or not _WORDLIKE_RE.search(pieces[first].source)
+    ):
+        first += 1
+    while last > first and not _WORDLIKE_RE.search(pieces[last - 1].source):
+        last -= 1
+    return first, last
+
+
+def _normalized(pieces: list[Piece], first: int, last: int, gazetteer: Gazetteer) -> str:
+    keys = " ".join(lookup_key(p.word) for p in pieces[first:last])
+    entry = gazetteer.get(keys)
+    if entry:
+        return entry[1]
+    out = ""
+    for k in range(first, last):
+        if k > first and pieces[k].start != pieces[k - 1].end:
+            out += " "
+        out += pieces[k].source
+    return _DIACRITICS_RE.sub("", out)
+
+
+def spans_to_entities(
+    text: str,
+    pieces: list[Piece],
+    spans: Iterable[tuple[int, int, str]],
+    gazetteer: Gazetteer,
+) -> list[Entity]:
+    """(first piece, last piece, label) spans -> entities with raw offsets."""
+    out = []
+    for first, last, label in spans:
+        if label not in LABELS:
+            continue
+        first, last = _trim(pieces, first, last)
+        if first >= last:
+            continue
+        start, end = pieces[first].start, pieces[last - 1].end
+        normalized = _normalized(pieces, first, last, gazetteer)
+        out.append(Entity(text[start:end], normalized, label, start, end))
+    return out
+
+
+class ArabicPipeline:
+    """Model (if shipped) + gazetteer ensemble + within-document propagation."""
+
+    def __init__(self, model_dir: Path | None = MODEL_DIR, *, nlp=None, use_gazetteer=True):
+        self.gazetteer = load_gazetteer("ar")
+        self.featurizer = ArabicFeaturizer(self.gazetteer)
+        self.use_gazetteer = use_gazetteer
+        self.nlp = nlp
+        if nlp is None and model_dir is not None and (Path(model_dir) / "config.cfg").exists():
+            import spacy
+
+            self.nlp = spacy.load(model_dir)
+
+    def _alias_ok(self, key: str) -> bool:
+        return len(key) >= 3 and self.featurizer.zipf(key) < ALIAS_MAX_ZIPF
+
+    def _spans(self, pieces: list[Piece], doc) -> list[tuple[int, int, str]]:
+        model = [(ent.start, ent.end, ent.label_) for ent in doc.ents] if doc is not None else []
+        taken = [False] * len(pieces)
+        for first, last, _ in model:
+            taken[first:last] = [True] * (last - first)
+        keys = [lookup_key(p.word) for p in pieces]
+        extra = [
+            (m.first, m.last, m.label)
+            for m in (self.gazetteer.match(keys) if self.use_gazetteer else [])
+            if not any(taken[m.first : m.last])
+        ]
+        return sorted(model + extra)
+
+    def extract(self, texts: list[str], batch_size: int = 64) -> list[list[Entity]]:
+        all_pieces = [self.featurizer.pieces(text) for text in texts]
+        if self.nlp is not None:
+            docs = (self.featurizer.make_doc(self.nlp.vocab, p) for p in all_pieces)
+            parsed = self.nlp.pipe(docs, batch_size=batch_size)
+        else:
+            parsed = iter([None] * len(texts))
+        results = []
+        for text, pieces, doc in zip(texts, all_pieces, parsed, strict=True):
+            entities = spans_to_entities(text, pieces, self._spans(pieces, doc), self.gazetteer)
+            tokens = [(lookup_key(p.word), p.start, p.end) for p in pieces]
+            results.append(propagate(text, entities, tokens, alias_ok=self._alias_ok))
+        return results

@@ -1,0 +1,171 @@
+"""Train the shipped Arabic NER model on ANERcorp (`make train-ner-ar`).
+
+    python -m processing.entities.train_ar [--data DIR] [--out DIR] [--config FILE]
+
+Reproducible: fixed seeds, single-threaded maths, a fixed number of epochs (the best epoch on
+dev is kept; no wall-clock stopping). Dev is scored through the whole Arabic pipeline (model +
+gazetteer + propagation), exactly as bench/ner.py scores test. Writes the spaCy pipeline to
+--out plus `scores.json` (dev scores, epoch, seed) that a check can compare against.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy loads: sums in one fixed order
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import shutil  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from processing.entities.arabic import MODEL_DIR, ArabicFeaturizer, ArabicPipeline  # noqa: E402
+from processing.entities.arabic_text import CONJUNCTIONS, PREPOSITIONS, Piece  # noqa: E402
+from processing.entities.evaluation import CORPUS_LABELS, Sentence, read_conll, score  # noqa: E402
+from processing.entities.gazetteer import load_gazetteer  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "datasets" / "arabic-ner" / "anercorp"
+DEFAULT_CONFIG = Path(__file__).parent / "ar_anercorp.cfg"
+
+
+def piece_tags(pieces: list[Piece], tag: str) -> list[str]:
+    """Tags for the pieces of one corpus token: leading clitics leave the entity (B- moves)."""
+    prefix, _, kind = tag.partition("-")
+    label = CORPUS_LABELS.get(kind)
+    if label is None or prefix not in ("B", "I"):
+        return ["O"] * len(pieces)
+    if prefix == "I":
+        return [f"I-{label}"] * len(pieces)
+    tags, begun = [], False
+    for i, piece in enumerate(pieces):
+        is_clitic = (
+            not begun
+            and i + 1 < len(pieces)
+            and pieces[i + 1].start == piece.end
+            and piece.source in CONJUNCTIONS + PREPOSITIONS
+        )
+        if is_clitic:
+            tags.append("O")
+        else:
+            tags.append(f"I-{label}" if begun else f"B-{label}")
+            begun = True
+    return tags
+
+
+def repair_bio(tags: list[str]) -> list[str]:
+    """I-X after O or another type opens an entity (as seqeval reads it): make it B-X."""
+    out, previous = [], "O"
+    for tag in tags:
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        out.append(tag)
+        previous = tag
+    return out
+
+
+def to_examples(nlp, featurizer: ArabicFeaturizer, sentences: list[Sentence]) -> list:
+    from spacy.tokens import Doc
+    from spacy.training import Example
+
+    examples = []
+    for sentence in sentences:
+        pieces: list[Piece] = []
+        tags: list[str] = []
+        for token, tag in sentence:
+            token_pieces = featurizer.pieces(token)
+            pieces.extend(token_pieces)
+            tags.extend(piece_tags(token_pieces, tag))
+        if not pieces:
+            continue
+        tags = repair_bio(tags)
+        predicted = featurizer.make_doc(nlp.vocab, pieces)
+        reference = Doc(nlp.vocab, words=[p.word for p in pieces], ents=tags)
+        examples.append(Example(predicted, reference))
+    return examples
+
+
+def train(data: Path, out: Path, config_path: Path, log=print) -> dict:
+    import spacy
+    from spacy.util import compounding, fix_random_seed, load_config, minibatch
+    from thinc.api import Config, registry
+
+    config = load_config(config_path)
+    training = config["training"]
+    seed = int(training["seed"])
+    fix_random_seed(seed)
+    rng = random.Random(seed)
+    model_config = {key: config[key] for key in ("nlp", "components")}
+    nlp = spacy.util.load_model_from_config(Config(model_config), auto_fill=True, validate=True)
+    gazetteer = load_gazetteer("ar")
+    featurizer = ArabicFeaturizer(gazetteer)
+    train_examples = to_examples(nlp, featurizer, read_conll(data / "train.txt"))
+    dev_sentences = read_conll(data / "dev.txt")
+    optimizer = registry.resolve({"o": training["optimizer"]})["o"]
+    nlp.initialize(lambda: train_examples, sgd=optimizer)
+    pipeline = ArabicPipeline(nlp=nlp)
+    best_f1, best_epoch, best_bytes, best_scores = -1.0, -1, None, None
+    started = time.monotonic()
+    for epoch in range(int(training["max_epochs"])):
+        rng.shuffle(train_examples)
+        sizes = compounding(training["batch_start"], training["batch_stop"],
+                            training["batch_compound"])
+        losses: dict[str, float] = {}
+        for batch in minibatch(train_examples, size=sizes):
+            nlp.update(batch, drop=float(training["dropout"]), sgd=optimizer, losses=losses)
+        with nlp.use_params(optimizer.averages) if optimizer.averages else _null():
+            dev = score(dev_sentences, pipeline.extract)
+            f1 = dev.overall["f1"]
+            if f1 > best_f1:
+                best_f1, best_epoch, best_scores = f1, epoch, dev
+                best_bytes = nlp.to_bytes()
+        log(f"epoch {epoch:2d} loss {losses.get('ner', 0):9.1f} dev F1 {f1:.4f} "
+            f"(best {best_f1:.4f} @ {best_epoch}) {time.monotonic() - started:6.0f}s")
+        if epoch - best_epoch >= int(training["patience_epochs"]):
+            break
+    nlp.from_bytes(best_bytes)
+    if out.exists():
+        shutil.rmtree(out)
+    nlp.to_disk(out)
+    result = {
+        "dev": best_scores.as_dict(),
+        "dev_f1": best_f1,
+        "best_epoch": best_epoch,
+        "seed": seed,
+        "config_sha256": hashlib.sha256(config_path.read_bytes()).hexdigest(),
+        "data": str(data),
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "train_seconds": round(time.monotonic() - started),
+    }
+    (out / "scores.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    return result
+
+
+class _null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="ANERcorp split dir")
+    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    args = parser.parse_args(argv)
+    if not (args.data / "train.txt").exists():
+        parser.error(f"no train.txt under {args.data} (use --data)")
+    result = train(args.data, args.out, args.config, log=lambda m: print(m, flush=True))
+    print(json.dumps({"out": str(args.out), "dev_f1": result["dev_f1"],
+                      "best_epoch": result["best_epoch"]}))
+
+
+if __name__ == "__main__":
+    main()

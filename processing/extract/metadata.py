@@ -1,0 +1,403 @@
+"""Page metadata from the parsed tree: JSON-LD first, then OpenGraph/article meta, then markup.
+
+Every source is read once from the shared lxml tree; ``htmldate`` is only a fallback for the
+publication date because it is the slowest step.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from processing.extract.dates import parse_datetime, parse_text_date
+
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenews",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "askpublicnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "socialmediaposting",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
+}
+NON_ARTICLE_TYPES = {
+    "collectionpage",
+    "profilepage",
+    "aboutpage",
+    "contactpage",
+    "searchresultspage",
+    "itemlist",
+    "person",
+}
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(by|von|por|par|di|door|av|przez|написал[аи]?|автор[:]?|"
+    r"بقلم|كتب[ته]?|كتبه|كتبت|إعداد|اعداد|تحرير|تقرير|حرره|بواسطة|نشر بواسطة)\s*[:：\-–]?\s*",
+    re.IGNORECASE,
+)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|،|;|&|\b[Aa]nd\b|\sund\s|\sy\s|\se\s|\sو\s)\s*")
+_SPACE = re.compile(r"\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
+
+
+@dataclass
+class PageMetadata:
+    """What the page says about itself, before the body is read."""
+
+    title: str | None = None
+    og_title: str | None = None  # as the page's <meta>/<title> gives it, for echo removal
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    lang_hint: str | None = None
+    page_type: str | None = None  # og:type / JSON-LD type, lower-case
+    article_signals: int = 0
+    non_article_signals: int = 0
+    jsonld_body: str | None = None
+
+
+def _text(node: Any) -> str:
+    return _SPACE.sub(" ", node.text_content()).strip() if node is not None else ""
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+        if value is None:
+            return None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("url") or value.get("@id")
+    if not isinstance(value, str):
+        return None
+    value = _SPACE.sub(" ", value).strip()
+    return value or None
+
+
+def read_meta(tree: Any) -> dict[str, list[str]]:
+    """All <meta> values keyed by lower-case property/name/itemprop (several values kept)."""
+    meta: dict[str, list[str]] = {}
+    for node in tree.iter("meta"):
+        key = node.get("property") or node.get("name") or node.get("itemprop")
+        content = node.get("content")
+        if key and content and content.strip():
+            meta.setdefault(key.strip().lower(), []).append(content.strip())
+    return meta
+
+
+def read_jsonld(tree: Any) -> list[dict]:
+    """Every JSON-LD object on the page, @graph and lists flattened."""
+    objects: list[dict] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:
+                data = json.loads(re.sub(r"[\x00-\x1f]", " ", raw), strict=False)
+            except ValueError:
+                continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                objects.append(item)
+                if isinstance(item.get("@graph"), list):
+                    stack.extend(reversed(item["@graph"]))
+    return objects
+
+
+def _types(obj: dict) -> set[str]:
+    value = obj.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {v.lower() for v in values if isinstance(v, str)}
+
+
+def _find_article_object(objects: list[dict]) -> dict | None:
+    for obj in objects:
+        if _types(obj) & ARTICLE_TYPES:
+            return obj
+    for obj in objects:  # WebPage with a mainEntity article
+        main = obj.get("mainEntity") or obj.get("mainEntityOfPage")
+        if isinstance(main, dict) and _types(main) & ARTICLE_TYPES:
+            return main
+    return None
+
+
+def clean_author(name: str) -> list[str]:
+    """Split a byline into names, without "By"/"بقلم" and without trailing roles."""
+    name = _SPACE.sub(" ", name).strip()
+    if not name or name.startswith(("http://", "https://", "/")):
+        return []
+    name = _BYLINE_PREFIX.sub("", name)
+    name = re.sub(r"^\s*(by|بقلم)\s*[:：]?\s*", "", name, flags=re.IGNORECASE)
+    out = []
+    for part in _AUTHOR_SPLIT.split(name):
+        part = part.strip(" -–—|:：,.،")
+        part = re.sub(r"\s*\|.*$", "", part)
+        if 1 < len(part) <= 60 and not re.search(r"\d{3,}|@|www\.", part):
+            out.append(part)
+    return out
+
+
+def _authors_from_jsonld(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in values:
+        if isinstance(item, dict):
+            item = item.get("name")
+            if isinstance(item, list):
+                item = " , ".join(str(x) for x in item)
+        if isinstance(item, str):
+            names.extend(clean_author(item))
+    return names
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = value.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        if meta.get(key):
+            return meta[key][0]
+    return None
+
+
+def _strip_site_suffix(title: str, site_name: str | None) -> str:
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if site_name:
+        key = site_name.casefold()
+        if parts[-1].casefold() in key or key in parts[-1].casefold():
+            return _TITLE_SEPARATORS.split(title, maxsplit=len(parts) - 2)[0].strip()
+        if parts[0].casefold() in key or key in parts[0].casefold():
+            return title[len(parts[0]) :].lstrip(" |-–—:·•»").strip()
+    return title
+
+
+def _title(tree: Any, meta: dict, article: dict | None, site_name: str | None) -> str | None:
+    h1s = [t for t in (_text(h) for h in tree.iter("h1")) if t]
+    if article:
+        headline = _clean(article.get("headline")) or _clean(article.get("name"))
+        if headline:
+            return headline
+    page_title = _text(next(iter(tree.iter("title")), None))
+    og_title = _first(meta, "og:title", "twitter:title", "title")
+    for h1 in h1s:
+        for candidate in (og_title, page_title):
+            if candidate and len(h1) >= 8 and h1.casefold() in candidate.casefold():
+                return h1
+    if og_title:
+        return _strip_site_suffix(og_title, site_name)
+    if h1s:
+        return h1s[0]
+    return _strip_site_suffix(page_title, site_name) if page_title else None
+
+
+_ITEMTYPE_XPATH = "//*[contains(@itemtype, 'Article') or contains(@itemtype, 'Posting')]"
+_BYLINE_XPATH = etree.XPath(
+    "//*[@itemprop='author'] | //a[@rel='author'] | "
+    "//*[contains(@class, 'author') or contains(@class, 'byline')]"
+)
+_BYLINE_CLASSES = {"byline", "author", "author-name", "article-author", "post-author", "writer"}
+
+
+def _authors(tree: Any, meta: dict, article: dict | None) -> list[str]:
+    if article and article.get("author"):
+        names = _authors_from_jsonld(article["author"])
+        if names:
+            return _unique(names)
+    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"):
+        names = [n for value in meta.get(key, []) for n in clean_author(value)]
+        if names:
+            return _unique(names)
+    nodes = [
+        n
+        for n in _BYLINE_XPATH(tree)
+        if n.get("itemprop") == "author"
+        or n.get("rel") == "author"
+        or _BYLINE_CLASSES & set((n.get("class") or "").lower().split())
+    ]
+    for node in nodes[:5]:
+        name_node = node.find(".//*[@itemprop='name']")
+        text = name_node.get("content") or _text(name_node) if name_node is not None else ""
+        names = clean_author(text or _text(node))
+        if names and sum(len(n) for n in names) < 120:
+            return _unique(names)
+    return []
+
+
+def _date_from_markup(tree: Any, which: str) -> datetime | None:
+    prop = "datePublished" if which == "published" else "dateModified"
+    for node in tree.xpath(f"//*[@itemprop='{prop}']"):
+        parsed = parse_datetime(node.get("content") or node.get("datetime") or _text(node))
+        if parsed:
+            return parsed
+    if which == "published":
+        for node in tree.iter("time"):
+            parsed = parse_datetime(node.get("datetime") or "") or parse_text_date(_text(node))
+            if parsed:
+                return parsed
+    return None
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[,،]", value) if v.strip()]
+    if isinstance(value, list):
+        return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def _image(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def extract_metadata(tree: Any, url: str, *, use_htmldate: bool = True) -> PageMetadata:
+    """Read title, authors, dates, canonical URL, site name, section, tags and image."""
+    meta = read_meta(tree)
+    objects = read_jsonld(tree)
+    article = _find_article_object(objects)
+    md = PageMetadata()
+
+    site = next((o for o in objects if _types(o) & {"website", "newsmediaorganization"}), None)
+    publisher = article.get("publisher") if article else None
+    md.site_name = (
+        _first(meta, "og:site_name", "application-name")
+        or (_clean(publisher) if isinstance(publisher, dict) else None)
+        or (_clean(site.get("name")) if site else None)
+    )
+    md.title = _title(tree, meta, article, md.site_name)
+    md.og_title = _first(meta, "og:title", "twitter:title")
+    desc = _first(meta, "og:description", "description", "twitter:description")
+    md.subtitle = (_clean(article.get("alternativeHeadline")) if article else None) or (
+        _clean(article.get("description")) if article else None
+    ) or desc
+    md.authors = _authors(tree, meta, article)
+
+    published = parse_datetime(_clean(article.get("datePublished"))) if article else None
+    published = published or parse_datetime(
+        _first(meta, "article:published_time", "og:published_time", "datepublished",
+               "pubdate", "publishdate", "dc.date.issued", "dc.date", "date", "sailthru.date",
+               "parsely-pub-date", "publish-date", "article.published")
+    )
+    md.published = published or _date_from_markup(tree, "published")
+    modified = parse_datetime(_clean(article.get("dateModified"))) if article else None
+    md.modified = modified or parse_datetime(
+        _first(meta, "article:modified_time", "og:updated_time", "datemodified", "last-modified")
+    ) or _date_from_markup(tree, "modified")
+    if md.published is None and use_htmldate:
+        md.published = _htmldate(tree, url)
+
+    canonical = next((link.get("href") for link in tree.xpath("//link[@rel='canonical']")), None)
+    canonical = canonical or _first(meta, "og:url")
+    md.canonical_url = urljoin(url, canonical.strip()) if canonical and canonical.strip() else None
+    md.section = (_clean(article.get("articleSection")) if article else None) or _first(
+        meta, "article:section", "section", "parsely-section"
+    )
+    md.tags = _unique(
+        meta.get("article:tag", [])
+        + (_keywords(article.get("keywords")) if article else [])
+        or _keywords(_first(meta, "news_keywords", "keywords") or "")
+    )[:30]
+    image = (_image(article.get("image")) if article else None) or _first(
+        meta, "og:image", "og:image:url", "twitter:image"
+    )
+    md.image = urljoin(url, image) if image else None
+    root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
+    md.lang_hint = (root.get("lang") or root.get("xml:lang") or _first(meta, "og:locale",
+                    "content-language", "language") or None)
+    if md.lang_hint:
+        md.lang_hint = md.lang_hint.replace("_", "-").split("-")[0].lower() or None
+
+    og_type = (_first(meta, "og:type") or "").lower()
+    all_types = set().union(*(_types(o) for o in objects)) if objects else set()
+    md.page_type = og_type or (next(iter(all_types), None))
+    md.article_signals = sum(
+        (
+            article is not None,
+            og_type.startswith("article") or og_type in {"news", "blog"},
+            bool(meta.get("article:published_time")),
+            tree.find(".//article") is not None,
+            md.published is not None,
+            bool(tree.xpath(_ITEMTYPE_XPATH)),
+        )
+    )
+    md.non_article_signals = sum(
+        (
+            bool(all_types & NON_ARTICLE_TYPES) and article is None,
+            og_type in {"profile", "book"} and article is None,
+        )
+    )
+    if article:
+        body = article.get("articleBody") or article.get("text")
+        md.jsonld_body = body if isinstance(body, str) else None
+    return md
+
+
+def _htmldate(tree: Any, url: str) -> datetime | None:
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, url=url, outputformat="%Y-%m-%d", extensive_search=False)
+    except Exception:  # htmldate raises assorted errors on odd markup; a date is optional
+        return None
+    if not found:
+        return None
+    return datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=UTC)
+
+
+_PARSER = lxml_html.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+)
+# Every element is an HtmlElement (what trafilatura needs), chosen in C: lxml.html's default
+# per-tag class lookup is a Python callback run on every element access.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml_html.HtmlElement))
+# Characters libxml2 refuses; and a leading doctype, which can make libxml2 drop content.
+_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.IGNORECASE)
+
+
+def parse_tree(text: str) -> Any:
+    """Parse once (comments dropped); every later stage reads this tree."""
+    text = _DOCTYPE.sub("", _BAD_XML_CHARS.sub("", text), count=1)
+    return lxml_html.document_fromstring(text, parser=_PARSER)

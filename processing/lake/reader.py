@@ -1,0 +1,154 @@
+"""Reading partitions back, consistently even while a rerun replaces them.
+
+Each file is fetched with one GET (local: one open()), so a concurrent replace gives us the old
+or the new object whole, never a torn mix of byte ranges. Pieces already merged into
+data.parquet (listed in its `akhbar.replaces` metadata) are skipped; a file that vanished
+between listing and fetching (compaction, retention) makes us list that partition again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from processing.lake import paths
+from processing.lake.errors import LakeReadError, SchemaError
+from processing.lake.fileformat import decode, file_metadata, replaced_pieces
+from processing.lake.schemas import PARTITION_KEYS, schema_for
+from processing.lake.storage import Storage
+
+FETCH_THREADS = 8
+RELIST_ATTEMPTS = 4
+Partition = tuple[str, str]  # (dt, source)
+
+
+def list_partitions(storage: Storage, dataset: str, *, start: str | None = None,
+                    end: str | None = None, sources: Iterable[str] | None = None,
+                    ) -> dict[Partition, list[str]]:
+    """(dt, source) -> file keys, for partitions in [start, end] (inclusive) and `sources`."""
+    schema_for(dataset)
+    start = paths.check_dt(start) if start is not None else None
+    end = paths.check_dt(end) if end is not None else None
+    wanted = set(sources) if sources is not None else None
+    if start is None and end is None:
+        keys = storage.list(dataset)
+    else:
+        keys = []
+        for folder in storage.list_dirs(dataset):
+            if not folder.startswith("dt="):
+                continue
+            dt = folder[3:]
+            if (start and dt < start) or (end and dt > end):
+                continue
+            keys += storage.list(f"{dataset}/{folder}")
+    found: dict[Partition, list[str]] = defaultdict(list)
+    for key in keys:
+        parsed = paths.parse_file_key(key)
+        if parsed is None or parsed.dataset != dataset:
+            continue
+        if (start and parsed.dt < start) or (end and parsed.dt > end):
+            continue
+        if wanted is not None and parsed.source not in wanted:
+            continue
+        found[(parsed.dt, parsed.source)].append(key)
+    return dict(sorted(found.items()))
+
+
+def _fit(dataset: str, table: pa.Table, columns: list[str]) -> pa.Table:
+    """Project/cast a file's table to the current schema (older files gain null columns)."""
+    schema = schema_for(dataset)
+    arrays = []
+    for name in columns:
+        field = schema.field(name)
+        if name in table.column_names:
+            col = table.column(name)
+            arrays.append(col if col.type == field.type else col.cast(field.type))
+        else:
+            arrays.append(pa.nulls(table.num_rows, type=field.type))
+    return pa.Table.from_arrays(arrays, schema=pa.schema([schema.field(c) for c in columns]))
+
+
+def _read_partition(storage: Storage, dataset: str, partition: Partition, keys: list[str],
+                    columns: list[str]) -> pa.Table:
+    dt, source = partition
+    folder = paths.partition_dir(dataset, dt, source)
+    for _attempt in range(RELIST_ATTEMPTS):
+        try:
+            blobs = {key: storage.get(key) for key in sorted(keys)}
+        except FileNotFoundError:
+            keys = [k for k in storage.list(folder) if paths.parse_file_key(k)]
+            continue
+        data_key = f"{folder}/{paths.DATA_FILE}"
+        skip = replaced_pieces(file_metadata(blobs[data_key])) if data_key in blobs else set()
+        tables = []
+        for key, blob in blobs.items():
+            if key.rsplit("/", 1)[1] in skip:
+                continue
+            try:
+                table = _fit(dataset, decode(blob, columns), columns)
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise LakeReadError(f"{storage.key_uri(key)} is not a readable Parquet file: "
+                                    f"{exc}") from exc
+            tables.append(table)
+        table = (pa.concat_tables(tables) if tables
+                 else _fit(dataset, schema_for(dataset).empty_table(), columns))
+        n = table.num_rows
+        return table.append_column(pa.field("dt", pa.string()), pa.array([dt] * n, pa.string())
+                                   ).append_column(pa.field("source", pa.string()),
+                                                   pa.array([source] * n, pa.string()))
+    raise LakeReadError(f"{storage.key_uri(folder)} kept changing while being read")
+
+
+def _empty(dataset: str, columns: list[str]) -> pa.Table:
+    table = _fit(dataset, schema_for(dataset).empty_table(), columns)
+    return table.append_column(pa.field("dt", pa.string()), pa.array([], pa.string())
+                               ).append_column(pa.field("source", pa.string()),
+                                               pa.array([], pa.string()))
+
+
+def read(storage: Storage, dataset: str, *, start: str | None = None, end: str | None = None,
+         sources: Iterable[str] | None = None, columns: list[str] | None = None,
+         filter: ds.Expression | None = None) -> pa.Table:
+    """Rows of `dataset` with `dt`/`source` string columns appended; empty (with the schema)
+    when nothing matches. `filter` is a pyarrow expression and may use `dt` and `source`."""
+    schema = schema_for(dataset)
+    wanted = list(columns) if columns is not None else list(schema.names)
+    unknown = [c for c in wanted if c not in schema.names and c not in PARTITION_KEYS]
+    if unknown:
+        raise SchemaError(f"{dataset}: unknown column(s) {unknown}; the schema has "
+                          f"{schema.names} (+ dt, source)")
+    file_columns = [c for c in wanted if c not in PARTITION_KEYS]
+    read_columns = list(schema.names) if filter is not None else file_columns
+    partitions = list_partitions(storage, dataset, start=start, end=end, sources=sources)
+    if not partitions:
+        table = _empty(dataset, read_columns)
+    else:
+        with ThreadPoolExecutor(max_workers=min(FETCH_THREADS, len(partitions))) as pool:
+            tables = list(pool.map(
+                lambda item: _read_partition(storage, dataset, item[0], item[1], read_columns),
+                partitions.items(),
+            ))
+        table = pa.concat_tables(tables)
+    if filter is not None:
+        table = table.filter(filter)
+    out = file_columns + [c for c in wanted if c in PARTITION_KEYS]
+    out += [k for k in PARTITION_KEYS if k not in out]
+    return table.select(out)
+
+
+def read_articles(storage: Storage, start: str, end: str, sources: Iterable[str] | None = None,
+                  languages: Iterable[str] | None = None, columns: list[str] | None = None,
+                  ) -> pa.Table:
+    """Articles of days [start, end] (inclusive), optionally only some sources/languages."""
+    expr: Any = None
+    if languages is not None:
+        expr = pc.field("language").isin(list(languages))
+    table = read(storage, "articles", start=start, end=end, sources=sources, filter=expr)
+    return table.select(columns + [k for k in PARTITION_KEYS if k not in columns]
+                        ) if columns else table
