@@ -13,6 +13,7 @@ import argparse
 import gzip
 import importlib.util
 import json
+import logging
 import sys
 import time
 from datetime import UTC, datetime
@@ -48,6 +49,7 @@ def theirs(html: bytes, url: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # per-page "discarding" noise
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH)
     parser.add_argument("--save", type=Path, help="write predictions JSON files here")

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 # --- Deployment settings, read from the environment at parse time (no DB access) -------------
 DEFAULT_SOURCES_FILE = os.environ.get("AKHBAR_SOURCES_FILE", str(REPO_ROOT / "sources.yaml"))
 DEFAULT_LAKE = os.environ.get("AKHBAR_LAKE", str(REPO_ROOT / "data" / "lake"))
-DAILY_SCHEDULE = os.environ.get("AKHBAR_DAILY_SCHEDULE", "30 5 * * *")  # cron, in UTC
+# Cron in UTC; "off" leaves only manual, REST and backfill runs (staging, tests).
+_SCHEDULE_SETTING = os.environ.get("AKHBAR_DAILY_SCHEDULE", "30 5 * * *").strip()
+DAILY_SCHEDULE = None if _SCHEDULE_SETTING.lower() in ("off", "none", "") else _SCHEDULE_SETTING
 CRAWL_POOL = os.environ.get("AKHBAR_CRAWL_POOL", "akhbar_crawl")
 AWS_CONN_ID = os.environ.get("AKHBAR_AWS_CONN_ID", "aws_default")
 TASK_RETRIES = int(os.environ.get("AKHBAR_TASK_RETRIES", "2"))

@@ -7,7 +7,8 @@ trigger form. Stages, one task each:
 2. **source.crawl** (mapped, one per source, pool `akhbar_crawl`) fetches pages into `raw/`.
 3. **source.process** (mapped) extracts, cleans, de-duplicates and tags them, staged per run.
 4. **write** publishes what was staged (atomic partition replace) and updates the Assets
-   `articles` and `entities`; it runs even when a source failed, so the others are written.
+   `articles` and `entities`; it runs once every source is done, failed ones included, so
+   one broken site does not hold back the others.
 5. **check** is the data-quality gate: per source, articles written, extraction success rate
    and mean body length against the last 7 days, schemas. It fails naming the source and figure.
 
@@ -95,10 +96,13 @@ def news_daily() -> None:
         log.info("plan: sources %s, %s", sources, common)
         return [{"source": name, **common} for name in sources]
 
-    @task(pool=CRAWL_POOL, execution_timeout=pendulum.duration(hours=2))
+    @task(pool=CRAWL_POOL, execution_timeout=pendulum.duration(hours=2),
+          map_index_template="{{ source_name }}")
     def crawl(job: dict) -> dict:
         """Fetch one source's feeds, sitemaps, sections and articles into `raw/` (a subprocess)."""
         from airflow.sdk.exceptions import AirflowSkipException
+
+        get_current_context()["source_name"] = job["source"]  # the UI lists maps by source
 
         if job["dry_run"]:
             raise AirflowSkipException(f"dry run: would crawl {job['source']} for {job['date']}")
@@ -113,9 +117,10 @@ def news_daily() -> None:
         raise_if_nothing_fetched(job["source"], stats)
         return stats
 
-    @task
+    @task(map_index_template="{{ source_name }}")
     def process(job: dict) -> dict:
         """Extract, clean, de-duplicate and tag one source-day from raw pages; stage the rows."""
+        get_current_context()["source_name"] = job["source"]
         use_lake_credentials(job["lake"])
         from processing import pipeline
 
@@ -131,7 +136,7 @@ def news_daily() -> None:
         """One source: crawl, then process (a failed crawl skips only this source's process)."""
         crawl(job) >> process(job)
 
-    @task(trigger_rule="all_done", outlets=[ARTICLES, ENTITIES])
+    @task(trigger_rule="all_done_min_one_success", outlets=[ARTICLES, ENTITIES])
     def write(jobs: list[dict]) -> dict:
         """Publish the staged partitions of this run; runs when some sources failed, too."""
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException

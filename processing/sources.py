@@ -49,6 +49,9 @@ class Source(_Strict):
     max_pagination: int = Field(default=20, ge=0)
     # Also read `Sitemap:` lines from each start host's robots.txt.
     robots_sitemaps: bool = False
+    # Regexes of section/listing page URLs: followed for their links, never stored as pages
+    # (category/section paths and language home pages are recognised without this).
+    sections: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -68,7 +71,7 @@ class Source(_Strict):
                 raise ValueError(f"{url!r} is not an http(s) URL")
         return values
 
-    @field_validator("allow", "deny")
+    @field_validator("allow", "deny", "sections")
     @classmethod
     def _patterns_compile(cls, values: list[str]) -> list[str]:
         for pattern in values:

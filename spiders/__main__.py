@@ -77,7 +77,7 @@ def crawl(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
         settings.set(name.strip(), value, priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)  # LOG_INSTALL_ROOT_HANDLER=True: logs go to stderr
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources_file=args.sources, source=source.name, run_date=args.date,
                   lake=args.lake, run_id=run_id, max_pages=args.max_pages)

@@ -8,15 +8,27 @@ leave (an active-worker counter) writes the partition once: one writer per parti
 
 from __future__ import annotations
 
+import logging
+import os
 import pickle
+import socket
+import time
 from collections import Counter
 from typing import Any
 
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+
 from processing.sources import Source, SourcesConfig
+from spiders import settings as defaults
+
+logger = logging.getLogger(__name__)
+BUSY_TTL = 60.0  # s; a worker silent for longer (crashed) no longer keeps the others waiting
 
 
 def run_key(config: SourcesConfig, source: Source, run_id: str) -> str:
-    return f"{config.distributed.key_prefix}:{source.name}:{run_id}"
+    """`<prefix>:<source>:<run_id>`; '%' is replaced because scrapy-redis %-formats keys."""
+    return f"{config.distributed.key_prefix}:{source.name}:{run_id.replace('%', '_')}"
 
 
 def distributed_settings(config: SourcesConfig, source: Source, *, run_id: str) -> dict[str, Any]:
@@ -30,8 +42,9 @@ def distributed_settings(config: SourcesConfig, source: Source, *, run_id: str) 
         "SCHEDULER_QUEUE_KEY": f"{key}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{key}:dupefilter",
         "DUPEFILTER_KEY": f"{key}:dupefilter",
-        "SCHEDULER_IDLE_BEFORE_CLOSE": 1,
+        "SCHEDULER_IDLE_BEFORE_CLOSE": 0,  # never block the reactor on an empty queue
         "REDIS_URL": config.distributed.redis_url,
+        "EXTENSIONS": {**defaults.EXTENSIONS, "spiders.distributed.FrontierIdleGuard": 600},
     }
 
 
@@ -102,3 +115,61 @@ class SharedRows:
         self.redis.delete(f"{self.key}:active")
         for suffix in ("requests", "dupefilter", "rows", "logs"):
             self.redis.expire(f"{self.key}:{suffix}", self.ttl)
+
+
+class FrontierIdleGuard:
+    """Keeps an idle worker alive while the shared frontier may still grow.
+
+    A worker whose local work is done closes only when the Redis queue is empty and no other
+    worker is busy (busy workers may still discover links). Busy = it received a response in
+    the last BUSY_TTL seconds and has not gone idle since; kept in a sorted set by time.
+    """
+
+    def __init__(self, crawler) -> None:
+        import redis
+
+        settings = crawler.settings
+        if not settings.getbool("AKHBAR_DISTRIBUTED"):
+            raise NotConfigured
+        self.crawler = crawler
+        self.redis = redis.Redis.from_url(settings.get("REDIS_URL"))
+        key = settings.get("AKHBAR_RUN_KEY")
+        self.busy_key = f"{key}:busy"
+        self.queue_key = settings.get("SCHEDULER_QUEUE_KEY")
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self.last_mark = 0.0
+        crawler.signals.connect(self.mark_busy, signal=signals.response_received)
+        crawler.signals.connect(self.mark_busy, signal=signals.spider_opened)
+        crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.on_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def mark_busy(self, *args: Any, **kwargs: Any) -> None:
+        now = time.time()
+        if now - self.last_mark >= 1.0:
+            self.redis.zadd(self.busy_key, {self.worker: now})
+            self.last_mark = now
+
+    def on_idle(self, *args: Any, **kwargs: Any) -> None:
+        self.redis.zrem(self.busy_key, self.worker)
+        self.last_mark = 0.0
+        self.redis.zremrangebyscore(self.busy_key, 0, time.time() - BUSY_TTL)
+        queued = self._queued()
+        others = self.redis.zcard(self.busy_key)
+        if queued or others:
+            logger.info("distributed: idle, waiting (%d queued, %d busy workers)", queued, others)
+            raise DontCloseSpider
+
+    def _queued(self) -> int:
+        kind = self.redis.type(self.queue_key)
+        if kind == b"zset":  # scrapy-redis PriorityQueue
+            return int(self.redis.zcard(self.queue_key))
+        if kind == b"list":  # FifoQueue / LifoQueue
+            return int(self.redis.llen(self.queue_key))
+        return 0
+
+    def on_closed(self, *args: Any, **kwargs: Any) -> None:
+        self.redis.zrem(self.busy_key, self.worker)

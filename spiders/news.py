@@ -20,14 +20,14 @@ from twisted.python.failure import Failure
 from processing.sources import SourcesConfig, load_sources
 from spiders.discovery import Entry
 from spiders.discovery.feeds import parse_feed
-from spiders.discovery.links import canonical_link, extract_links
+from spiders.discovery.links import page_links
 from spiders.discovery.robots import crawl_delay, sitemaps_from_robots
 from spiders.discovery.sitemaps import TooLarge, gunzip_capped, parse_sitemap
 from spiders.discovery.sniff import sniff
 from spiders.errors import classify_failure
 from spiders.policy import CrawlPolicy, Limits, pagination_index
 from spiders.seen import SeenEntry, due_for_refetch, load_seen
-from spiders.urls import canonicalize
+from spiders.urls import canonicalize, non_article_reason
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class NewsSpider(Spider):
         self.stored: set[str] = set()  # canonical URLs (and rel=canonical targets) stored
         self.counts: Counter[str] = Counter()
         self.distributed = False
+        self.crawl_delays: dict[str, float] = {}  # download-slot key -> robots.txt Crawl-delay
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -80,13 +81,16 @@ class NewsSpider(Spider):
         spider.distributed = settings.getbool("AKHBAR_DISTRIBUTED")
         spider.max_crawl_delay = settings.getfloat("AKHBAR_MAX_CRAWL_DELAY")
         spider.maxsize = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.max_listings = settings.getint("AKHBAR_MAX_LISTINGS")
+        spider.seen_lookback_days = settings.getint("AKHBAR_SEEN_LOOKBACK_DAYS")
         spider.obey_robots = settings.getbool("ROBOTSTXT_OBEY")
         spider.robots_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT")
         return spider
 
     def _load_seen(self) -> None:
         try:
-            self.seen = load_seen(self.lake, self.source.name, self.run_date)
+            self.seen = load_seen(self.lake, self.source.name, self.run_date,
+                                  self.seen_lookback_days or None)
         except Exception as exc:  # an unreadable seen-set must not stop the crawl
             logger.error("cannot read the seen-set from %s (%s); fetching as if new", self.lake,
                          exc)
@@ -120,7 +124,7 @@ class NewsSpider(Spider):
 
     def parse_robots(self, response: Response):
         meta = response.meta[META]
-        text = response.text if response.status == 200 and hasattr(response, "text") else ""
+        text = response.body.decode("utf-8", "replace") if response.status == 200 else ""
         if self.obey_robots and text:
             delay = crawl_delay(text, self.robots_agent)
             if delay:
@@ -140,18 +144,18 @@ class NewsSpider(Spider):
                 yield request
 
     def _apply_crawl_delay(self, response: Response, delay: float) -> None:
-        """Crawl-delay becomes the host's download-slot delay (AutoThrottle may only raise it)."""
+        """Crawl-delay becomes the host's download-slot delay, without jitter below it
+        (PoliteAutoThrottle keeps it as a floor)."""
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(response.request)
-        downloader.per_slot_settings.setdefault(key, {})["delay"] = delay
+        downloader.per_slot_settings.setdefault(key, {}).update({"delay": delay, "jitter": 0.0})
         slot = downloader.slots.get(key)
         if slot is not None:
             slot.delay = max(slot.delay, delay)
-        throttle_floor = self.crawler.settings.getfloat("DOWNLOAD_DELAY")
-        self.counts["crawl_delay_s"] = max(self.counts["crawl_delay_s"], int(delay))
-        logger.info("%s: robots.txt Crawl-delay %.1fs applied (DOWNLOAD_DELAY %.1fs)",
-                    key, delay, throttle_floor)
-        self.crawl_delays = {**getattr(self, "crawl_delays", {}), key: delay}
+            slot.jitter = 0.0
+        self.crawl_delays[key] = delay
+        self.counts["crawl_delay_ms"] = max(self.counts["crawl_delay_ms"], int(delay * 1000))
+        logger.info("%s: robots.txt Crawl-delay %.2fs applied", key, delay)
 
     # ------------------------------------------------------------------ requests
 
@@ -265,13 +269,17 @@ class NewsSpider(Spider):
                                   f"not a feed, sitemap, robots.txt or HTML page ({content_type})",
                                   response.status, response.url)
 
-    def _follow_links(self, body: bytes, page_url: str, *, hops: int):
-        for link in extract_links(body, page_url):
+    def _follow_links(self, body: bytes, page_url: str, *, hops: int,
+                      links: list[str] | None = None):
+        for link in page_links(body, page_url).links if links is None else links:
             url = canonicalize(link)
             page = pagination_index(url)
-            if page is not None:
-                if page > self.source.max_pagination:
-                    self.counts["filtered/pagination_limit"] += 1
+            if page is not None and page > self.source.max_pagination:
+                self.counts["filtered/pagination_limit"] += 1
+                continue
+            if page is not None or self.policy.is_section(url):
+                if len(self.listings) >= self.max_listings:
+                    self.counts["filtered/listing_limit"] += 1
                     continue
                 request = self._listing(url, discovery="section", discovered_from=page_url,
                                         hops=hops)
@@ -281,7 +289,11 @@ class NewsSpider(Spider):
             if request is not None:
                 yield request
 
-    def parse_article(self, response: Response):
+    def parse_article(self, response: Response) -> list[Any]:
+        """A list, not a generator: Scrapy re-inspects generator callbacks on every call."""
+        return list(self._article_outputs(response))
+
+    def _article_outputs(self, response: Response):
         meta = response.meta[META]
         if response.status == 304:
             self.counts["not_modified"] += 1
@@ -291,11 +303,14 @@ class NewsSpider(Spider):
             yield self._error_row(meta, "unsupported_content", f"not a page: {content_type}",
                                   response.status, response.url)
             return
-        canonical = canonical_link(response.body, response.url)
-        canonical = canonicalize(canonical) if canonical else None
+        follow = meta["hops"] < self.source.max_depth
+        found = page_links(response.body, response.url, want_links=follow)
+        canonical = canonicalize(found.canonical) if found.canonical else None
+        if canonical and (non_article_reason(canonical) or self.policy.is_section(canonical)):
+            canonical = None  # a CMS pointing every page at its home page must not merge them
         keys = {meta["url"], canonicalize(response.url)} | ({canonical} if canonical else set())
-        if canonical and canonical != meta["url"] and canonical in self.stored:
-            self.counts["duplicate_canonical"] += 1
+        if (canonical or meta["url"]) in self.stored or meta["url"] in self.stored:
+            self.counts["duplicate_canonical"] += 1  # another URL of this run stored this page
             return
         self.stored.update(keys)
         yield {
@@ -313,17 +328,18 @@ class NewsSpider(Spider):
             "error_detail": None,
             "run_id": self.run_id,
         }
-        if meta["hops"] < self.source.max_depth:
-            yield from self._follow_links(response.body, response.url, hops=meta["hops"])
+        if follow:
+            yield from self._follow_links(response.body, response.url, hops=meta["hops"],
+                                          links=found.links)
 
-    def on_error(self, failure: Failure):
+    def on_error(self, failure: Failure) -> list[dict[str, Any]]:
         request = failure.request
         meta = request.meta[META]
         reason, detail, status = classify_failure(failure, request.url)
         final_url = getattr(getattr(failure.value, "response", None), "url", None)
         if request.url != meta["url"] and reason in ("private_network", "redirect_loop"):
             detail = f"{detail} (redirected from {meta['url']} to {request.url})"
-        yield self._error_row(meta, reason, detail, status, final_url)
+        return [self._error_row(meta, reason, detail, status, final_url)]
 
     def _error_row(self, meta: dict[str, Any], reason: str, detail: str, status: int | None,
                    final_url: str | None) -> dict[str, Any]:

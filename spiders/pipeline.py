@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
 from datetime import UTC, datetime
 from typing import Any
+
+from scrapy import signals
 
 from spiders.stats import crawl_log_row, summary_lines
 
@@ -26,7 +27,11 @@ class LakeWriterPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        # Written on spider_closed (not close_spider) because only that signal carries the
+        # close reason (finished / shutdown / closespider_...) the crawl_log row reports.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
@@ -46,22 +51,23 @@ class LakeWriterPipeline:
             self.crawler.stats.inc_value("akhbar/rejects")
         return item
 
-    def close_spider(self, spider=None) -> None:
-        spider = spider or self.crawler.spider
+    def spider_closed(self, spider, reason: str | None = None) -> None:
         finished = datetime.now(UTC)
-        reason = getattr(self.crawler.engine, "close_reason", None) if self.crawler.engine else None
         log = crawl_log_row(self.crawler.stats.get_stats(), spider, finished, reason)
+        own_rows = log["items"]
         rows = self.rows
         if self.shared is not None:
             self.shared.push_log(log)
             if not self.shared.leave():
                 logger.info("distributed: other workers still running; the last one writes")
-                spider.result = {"rows_written": 0, "written_by": "another worker", **log}
+                spider.result = {**log, "rows_written": 0, "written_by": "another worker",
+                                 "worker_rows": own_rows}
                 return
             rows = self.shared.all_rows()
             log = self.shared.merged_log(log)
             self.shared.cleanup()
         self._write(spider, rows, log)
+        spider.result["worker_rows"] = own_rows
 
     def _write(self, spider, rows: list[dict[str, Any]], log: dict[str, Any]) -> None:
         from processing.lake import open_lake
@@ -76,7 +82,3 @@ class LakeWriterPipeline:
         spider.result = {**log, "rows_written": len(rows), "lake": spider.lake}
         spider.result["stats"] = json.loads(log["stats"]) if isinstance(log["stats"], str) else log[
             "stats"]
-
-
-def dumps_row(row: dict[str, Any]) -> bytes:
-    return pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 from processing.sources import Source
-from spiders.urls import host_of, non_article_reason, url_matches_domains
+from spiders.urls import host_of, is_listing_url, non_article_reason, url_matches_domains
 
 PAGINATION = re.compile(
     r"(?:[?&](?:page|p|pg|paged|start|offset)=(?P<q>\d+))|(?:/(?:page|p|seite|pagina)/(?P<p>\d+)/?$)",
@@ -39,6 +39,7 @@ class CrawlPolicy:
         )
         self.allow = [re.compile(p) for p in source.allow]
         self.deny = [re.compile(p) for p in source.deny]
+        self.sections = [re.compile(p) for p in source.sections]
         self.cutoff = (
             run_started - timedelta(days=source.max_age_days)
             if source.max_age_days is not None
@@ -66,6 +67,10 @@ class CrawlPolicy:
         if self.allow and not any(p.search(url) for p in self.allow):
             return "not_allowed"
         return None
+
+    def is_section(self, url: str) -> bool:
+        """A listing page (followed for links, not stored): configured or recognised."""
+        return any(p.search(url) for p in self.sections) or is_listing_url(url)
 
     def too_old(self, published: datetime | None) -> bool:
         """Feed/sitemap entries dated before the run minus `max_age_days` are skipped."""

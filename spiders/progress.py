@@ -40,7 +40,7 @@ class ProgressLog:
         counts = getattr(spider, "counts", {})
         elapsed = time.monotonic() - self.started
         rows = int(stats.get("akhbar/rows", 0))
-        pending = len(self.crawler.engine.slot.scheduler) if self._has_len() else "?"
+        pending = self._queued()
         logger.info(
             "progress %s: %d pages stored (%d failed) in %.0fs = %.1f pages/s; %d requests, "
             "%s queued, %d already seen, %d retries, %.1f MB",
@@ -51,12 +51,11 @@ class ProgressLog:
             stats.get("downloader/response_bytes", 0) / 1e6,
         )
 
-    def _has_len(self) -> bool:
+    def _queued(self) -> int | str:
         try:
-            len(self.crawler.engine.slot.scheduler)
-        except Exception:  # scheduler without __len__ (e.g. a remote frontier)
-            return False
-        return True
+            return len(self.crawler.engine.scheduler)
+        except Exception:  # no scheduler yet, or one without __len__
+            return "?"
 
     def closed(self, spider=None, reason: str | None = None) -> None:
         if self.loop is not None and self.loop.running:

@@ -23,13 +23,18 @@ class SeenEntry:
     last_modified: str | None = None
 
 
-def load_seen(lake_uri: str, source: str, run_date: str) -> dict[str, SeenEntry]:
-    """URL -> its latest successful fetch before `run_date` (request and final URLs both)."""
+def load_seen(lake_uri: str, source: str, run_date: str,
+              lookback_days: int | None = None) -> dict[str, SeenEntry]:
+    """URL -> its latest successful fetch before `run_date` (request and final URLs both),
+    looking back `lookback_days` partitions at most (None: the whole history)."""
     from processing.lake import open_lake
 
-    before = (date.fromisoformat(run_date) - timedelta(days=1)).isoformat()
+    day = date.fromisoformat(run_date)
+    before = (day - timedelta(days=1)).isoformat()
+    start = (day - timedelta(days=lookback_days)).isoformat() if lookback_days else None
     table = open_lake(lake_uri).read(
         "raw",
+        start=start,
         end=before,
         sources=[source],
         columns=["url", "final_url", "status", "fetched_at", "etag", "last_modified", "error"],

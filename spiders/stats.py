@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import datetime
 from typing import Any
 
 
@@ -57,8 +58,6 @@ def summary_lines(source: str, log: dict[str, Any]) -> list[str]:
     """The close-of-crawl summary as a few aligned lines for the Airflow task log."""
     extra = log.get("stats") or {}
     if isinstance(extra, str):
-        import json
-
         extra = json.loads(extra)
     errors = {k.split("/", 1)[1]: v for k, v in extra.items() if k.startswith("error/")}
     filtered = {k.split("/", 1)[1]: v for k, v in extra.items() if k.startswith("filtered/")}
@@ -81,7 +80,3 @@ def summary_lines(source: str, log: dict[str, Any]) -> list[str]:
     if log.get("message"):
         lines.append(f"  note: {log['message']}")
     return lines
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

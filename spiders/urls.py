@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -35,9 +36,16 @@ NON_ARTICLE_SEGMENTS = re.compile(
     r"وسوم|كاتب|بحث)(/|$)",
     re.IGNORECASE,
 )
+# Section/category index pages: followed for their links like a start section, never stored.
+LISTING_PATH = re.compile(
+    r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:category|categories|section|sections|rubrique|archive|"
+    r"archives|قسم|اقسام|أقسام)(?:/[^/]+)*/?$|^/[a-z]{2}(?:-[a-z]{2})?/?$",
+    re.IGNORECASE,
+)
 NON_ARTICLE_QUERY_KEYS = frozenset({"s", "q", "query", "search", "replytocom", "share", "print"})
 
 
+@lru_cache(maxsize=65536)  # menus and related links repeat on every page of a site
 def canonicalize(url: str) -> str:
     """The one spelling of `url` used as its identity (request URL, seen-set key)."""
     url = safe_url_string(url.strip())
@@ -90,3 +98,8 @@ def non_article_reason(url: str) -> str | None:
     if keys & NON_ARTICLE_QUERY_KEYS:
         return "non_article_path"
     return None
+
+
+def is_listing_url(url: str) -> bool:
+    """True for section/category index pages and language home pages (`/en/`)."""
+    return bool(LISTING_PATH.match(unquote(urlsplit(url).path)))

@@ -30,6 +30,7 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS_FOLDER)
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}"
 os.environ["AKHBAR_TASK_RETRIES"] = "0"  # a failing source fails at once, no backoff wait
+os.environ["AKHBAR_LAKE"] = str(AIRFLOW_HOME / "default-lake")  # never the repo's data/
 if str(DAGS_FOLDER) not in sys.path:
     sys.path.insert(0, str(DAGS_FOLDER))
 

@@ -29,6 +29,7 @@ AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 ADMIN_PASSWORD = "akhbar-test-admin"
 CRAWL_POOL_SLOTS = 2
 HEALTH_TIMEOUT_S = 90
+HOSTNAME_CALLABLE = "tests.airflow_stack.worker_hostname"
 
 
 def worker_hostname() -> str:
@@ -36,13 +37,18 @@ def worker_hostname() -> str:
     return os.environ.get("AKHBAR_WORKER_NAME") or socket.getfqdn()
 
 
-def create_database(server_url: str) -> str:
-    """A fresh, uniquely named PostgreSQL database; returns its SQLAlchemy URL."""
+def _admin_connection(server_url: str):
     import psycopg2
 
-    name = f"akhbar_airflow_{uuid.uuid4().hex[:10]}"
-    connection = psycopg2.connect(server_url.replace("postgresql+psycopg2", "postgresql") + "/postgres")
+    connection = psycopg2.connect(server_url.replace("+psycopg2", "") + "/postgres")
     connection.autocommit = True
+    return connection
+
+
+def create_database(server_url: str) -> str:
+    """A fresh, uniquely named PostgreSQL database; returns its SQLAlchemy URL."""
+    name = f"akhbar_airflow_{uuid.uuid4().hex[:10]}"
+    connection = _admin_connection(server_url)
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
@@ -50,11 +56,8 @@ def create_database(server_url: str) -> str:
 
 
 def drop_database(database_url: str) -> None:
-    import psycopg2
-
     server_url, name = database_url.rsplit("/", 1)
-    connection = psycopg2.connect(server_url.replace("postgresql+psycopg2", "postgresql") + "/postgres")
-    connection.autocommit = True
+    connection = _admin_connection(server_url)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     connection.close()
@@ -69,6 +72,7 @@ class AirflowStack:
     env: dict[str, str]
     database_url: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    password: str = ADMIN_PASSWORD
     _token: str | None = None
 
     # --- processes -----------------------------------------------------------------------
@@ -79,7 +83,8 @@ class AirflowStack:
             capture_output=True, text=True, timeout=timeout,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"airflow {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+            raise RuntimeError(
+                f"airflow {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout
 
     def start(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
@@ -185,7 +190,7 @@ class AirflowStack:
 def base_environment(home: Path, database_url: str, api_port: int) -> dict[str, str]:
     """Settings every component of one stack shares (see docs/operations.md)."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AIRFLOW", "AWS_ENDPOINT_URL", "AKHBAR_TEST_"))}
+           if not k.startswith(("AIRFLOW", "AWS_", "AKHBAR_TEST_"))}  # S3: aws_default only
     passwords = home / "passwords.json"
     passwords.write_text(json.dumps({"admin": ADMIN_PASSWORD}))
     env.update({
@@ -204,6 +209,8 @@ def base_environment(home: Path, database_url: str, api_port: int) -> dict[str, 
         "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
         "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
         "AKHBAR_TASK_RETRIES": "0",
+        "AKHBAR_DAILY_SCHEDULE": "off",  # no scheduled run racing the test's triggered one
+        "AKHBAR_LAKE": str(home / "default-lake"),  # never the repo's data/ folder
         "PYTHONPATH": os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]),
     })
     return env
@@ -242,7 +249,7 @@ def start_stack(
             stack.start(f"worker-{name}", "celery", "worker", "--celery-hostname", f"{name}@%h",
                         "--concurrency", "1", env={
                             "AKHBAR_WORKER_NAME": name,
-                            "AIRFLOW__CORE__HOSTNAME_CALLABLE": "tests.airflow_stack.worker_hostname",
+                            "AIRFLOW__CORE__HOSTNAME_CALLABLE": HOSTNAME_CALLABLE,
                             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
                         })
         stack.wait_healthy()

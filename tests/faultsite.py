@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -20,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 Reply = tuple[int, dict[str, str], bytes]
@@ -45,6 +51,10 @@ class FaultSite:
     routes: dict[str, Callable[[dict[str, list[str]], dict[str, str]], Reply]] = field(
         default_factory=dict)
     hits: Counter[str] = field(default_factory=Counter)
+    times: dict[str, list[float]] = field(default_factory=dict)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    user_agents: set[str] = field(default_factory=set)
     base_url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -52,12 +62,15 @@ class FaultSite:
              **headers: str) -> None:
         self.routes[path] = lambda q, h: (200, {"Content-Type": content_type, **headers}, body)
 
-    def article(self, path: str, title: str | None = None, links: list[str] = ()) -> None:
+    def article(self, path: str, title: str | None = None, links: list[str] = (),
+                latency: float = 0.0, canonical: str | None = None) -> None:
         """An article page with an ETag that honours If-None-Match (304)."""
-        body = article_html(path, title or path, list(links))
+        body = article_html(canonical or path, title or path, list(links))
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
 
         def handler(query: dict[str, list[str]], headers: dict[str, str]) -> Reply:
+            if latency:
+                time.sleep(latency)
             if headers.get("if-none-match") == etag:
                 return 304, {"ETag": etag}, b""
             return 200, {"Content-Type": "text/html; charset=utf-8", "ETag": etag}, body
@@ -84,20 +97,31 @@ def _handler_class(site: FaultSite) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             with site.lock:
                 site.hits[parts.path] += 1
+                site.times.setdefault(parts.path, []).append(time.monotonic())
+                site.user_agents.add(self.headers.get("User-Agent", ""))
             handler = site.routes.get(parts.path)
-            if handler is None:
-                status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
-            else:
-                headers_in = {k.lower(): v for k, v in self.headers.items()}
-                status, headers, body = handler(parse_qs(parts.query), headers_in)
+            with site.lock:
+                site.in_flight += 1
+                site.max_in_flight = max(site.max_in_flight, site.in_flight)
+            try:
+                if handler is None:
+                    status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
+                else:
+                    headers_in = {k.lower(): v for k, v in self.headers.items()}
+                    status, headers, body = handler(parse_qs(parts.query), headers_in)
+            finally:
+                with site.lock:
+                    site.in_flight -= 1
             try:
                 self.send_response(status)
-                if "Content-Length" not in headers and status != 304:
+                if "Content-Length" not in headers and status != 304 and not callable(body):
                     headers = {**headers, "Content-Length": str(len(body))}
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                if body and status != 304:
+                if callable(body):  # a streaming body: writes (and stalls) by itself
+                    body(self.wfile)
+                elif body and status != 304:
                     self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
@@ -149,6 +173,18 @@ def hang(seconds: float) -> Callable[..., Reply]:
         return 200, {"Content-Type": "text/html"}, b"<html>too late</html>"
 
     return handler
+
+
+def stall(first: bytes, total: int, seconds: float) -> Callable[..., Reply]:
+    """Send the headers and `first` bytes of a `total`-byte body, then go silent."""
+
+    def write(stream: BinaryIO) -> None:
+        stream.write(first)
+        stream.flush()
+        time.sleep(seconds)
+
+    headers = {"Content-Type": "text/html", "Content-Length": str(total)}
+    return lambda q, h: (200, headers, write)
 
 
 def gzip_bomb(inflated_size: int) -> Callable[..., Reply]:
@@ -231,3 +267,41 @@ def sitemap_index(items: list[tuple[str, datetime | None]]) -> bytes:
 
 def days_ago(days: float, now: datetime | None = None) -> datetime:
     return (now or datetime.now(UTC)) - timedelta(days=days)
+
+
+# ---------------------------------------------------------------- running the crawler
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class CrawlRun:
+    returncode: int
+    stats: dict
+    stdout: str
+    stderr: str
+
+
+def run_crawl(sources_file: str, source: str, date: str, lake: str, *, args: list[str] = (),
+              env: dict[str, str] | None = None, allow_private: bool = True,
+              timeout: float = 120) -> CrawlRun:
+    """`python -m spiders crawl ...` as a subprocess (never in-process: FIELD-NOTES)."""
+    environment = {**os.environ, **(env or {})}
+    if not allow_private:
+        environment.pop("AKHBAR_ALLOW_PRIVATE_NETWORKS", None)
+    command = [sys.executable, "-m", "spiders", "crawl", "--sources", sources_file,
+               "--source", source, "--date", date, "--lake", lake, *args]
+    done = subprocess.run(command, cwd=REPO, env=environment, capture_output=True, text=True,
+                          timeout=timeout)
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    stats = json.loads(lines[-1]) if lines else {}
+    return CrawlRun(done.returncode, stats, done.stdout, done.stderr)
+
+
+def raw_rows(lake: str, date: str | None = None, source: str | None = None) -> list[dict]:
+    from processing.lake import open_lake
+
+    table = open_lake(lake).read("raw", start=date, end=date,
+                                 sources=[source] if source else None)
+    return table.to_pylist()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 
 def article_rows(n: int, *, version: str = "v1", language: str = "en", day: str = "2026-11-28",

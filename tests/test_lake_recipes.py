@@ -45,7 +45,7 @@ def test_doc_has_all_four_recipes():
 def recipe_lake(s3_endpoint) -> str:
     setup, _ = recipe_block()
     namespace: dict = {}
-    exec(setup, namespace)  # noqa: S102 - the doc's own setup gives DAY and SOURCE
+    exec(setup, namespace)
     uri = f"s3://{s3_endpoint.new_bucket('recipes')}/lake"
     lake = open_lake(uri)
     day, source = namespace["DAY"], namespace["SOURCE"]
@@ -60,7 +60,7 @@ def test_recipe_reads_one_day_one_source_from_s3(name, recipe_lake, monkeypatch)
     setup, recipes = recipe_block()
     monkeypatch.setenv("AKHBAR_LAKE", recipe_lake)
     namespace: dict = {}
-    exec(setup + recipes[name], namespace)  # noqa: S102 - running the documented recipe
+    exec(setup + recipes[name], namespace)
     rows = _rows_of(name, namespace[RESULTS[name]])
     expected_ids = {r["article_id"] for r in article_rows(7, day=namespace["DAY"])}
     assert {r["article_id"] for r in rows} == expected_ids

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from pathlib import Path
 
 from processing.entities.arabic_text import (
+    ARTICLE,
     CONJUNCTIONS,
     PREPOSITIONS,
     CliticSplitter,
@@ -41,6 +43,7 @@ class ArabicFeaturizer:
         self.gazetteer = gazetteer
         self.frequencies = frequencies if frequencies is not None else default_frequencies()
         self.splitter = CliticSplitter(self.frequencies, gazetteer.single_word_keys)
+        self._feature = lru_cache(maxsize=200_000)(self._compute_feature)
 
     def pieces(self, text: str) -> list[Piece]:
         return tokenize(text, self.splitter)
@@ -51,19 +54,50 @@ class ArabicFeaturizer:
 
     def feature(self, piece: Piece) -> str:
         """NORM feature: frequency band, gazetteer label, Arabic/other."""
-        if not is_arabic_word(piece.source):
-            return "x" if _WORDLIKE_RE.search(piece.source) else "p"
-        entry = self.gazetteer.get(lookup_key(piece.word))
+        return self._feature(piece.source, piece.word)
+
+    def _compute_feature(self, source: str, word: str) -> str:
+        if not is_arabic_word(source):
+            return "x" if _WORDLIKE_RE.search(source) else "p"
+        entry = self.gazetteer.get(lookup_key(word))
         gaz = entry[0] if entry else "-"
-        return f"z{int(self.zipf(piece.source))}{gaz}"
+        return f"z{int(self.zipf(source))}{gaz}"
 
     def make_doc(self, vocab, pieces: list[Piece]):
+        import numpy
+        from spacy.attrs import NORM
         from spacy.tokens import Doc
 
+        install_lexeme_features(vocab)
         doc = Doc(vocab, words=[p.word for p in pieces])
-        for token, piece in zip(doc, pieces, strict=True):
-            token.norm_ = self.feature(piece)
+        if pieces:
+            add = vocab.strings.add
+            norms = numpy.array([[add(self.feature(p))] for p in pieces], dtype="uint64")
+            doc.from_array([NORM], norms)
         return doc
+
+
+def _stem(word: str) -> str:
+    """The word without the article: الدوحة and دوحة share stem features."""
+    return word[2:] if word.startswith(ARTICLE) and len(word) > 4 else word
+
+
+# Lexeme features the model embeds (besides the word itself and the NORM feature string),
+# chosen for Arabic morphology: stem, its first two and last three letters, last letter + length.
+_LEXEME_FEATURES = {
+    "LOWER": _stem,
+    "PREFIX": lambda w: _stem(w)[:2],
+    "SUFFIX": lambda w: _stem(w)[-3:],
+    "SHAPE": lambda w: _stem(w)[-1:] + str(min(len(_stem(w)), 9)),
+}
+
+
+def install_lexeme_features(vocab) -> None:
+    """Make new lexemes in `vocab` carry the Arabic features (idempotent; train and run time)."""
+    from spacy import attrs
+
+    for name, getter in _LEXEME_FEATURES.items():
+        vocab.lex_attr_getters[getattr(attrs, name)] = getter
 
 
 def _is_clitic(pieces: list[Piece], i: int) -> bool:

@@ -32,6 +32,7 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+@lru_cache(maxsize=200_000)
 def lookup_key(text: str) -> str:
     """Key for dictionary look-ups: folded, without diacritics/tatweel, ta marbuta as ha."""
     return _DIACRITICS_RE.sub("", fold(text)).replace("ة", "ه")

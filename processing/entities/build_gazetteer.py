@@ -18,24 +18,49 @@ import json
 import re
 from pathlib import Path
 
-from processing.entities.arabic_text import lookup_key
+from processing.entities.arabic_text import fold, lookup_key
 
 DEFAULT_OUT = Path(__file__).parent / "data" / "gazetteer.json.gz"
 MIN_CITY_POPULATION = 300_000
 MIN_AR_ZIPF = 2.5  # the Arabic-script name must actually occur in Arabic text
-MAX_AR_ZIPF_SINGLE_WORD = 5.0  # one-word names more frequent than this are mostly common words
+MAX_AR_ZIPF_SINGLE_WORD = 4.3  # one-word names more frequent than this are mostly common words
+MAX_AR_ZIPF_WITH_ARTICLE = 5.5
+MIN_EN_ZIPF_FAMOUS = 2.5  # ... unless the place is famous (its English name is that frequent)
 MAX_EN_ZIPF_LOWER = 4.0  # a city named like a common English word ("Nice", "Reading") is dropped
 _PERSIAN_URDU = re.compile("[پچژگکیۀٹڈڑںھے]")
 _ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0671 \-]+$")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\- ]+$")
 # CLDR lists some organisations among its "territories".
 ORG_TERRITORIES = frozenset({"UN", "EU", "EZ"})
+NOT_PLACES = frozenset({"ZZ", "001", "QO"})  # unknown region, "World" (العالم), outlying Oceania
 
 
 def _ar_zipf(name: str) -> float:
+    """Highest frequency among spellings that share the name's look-up key (دوله ~ دولة)."""
     import wordfreq
 
-    return wordfreq.zipf_frequency(name, "ar")
+    name = fold(name)
+    variants = {name, name.replace("ة", "ه")}
+    if name.endswith("ه"):
+        variants.add(name[:-1] + "ة")
+    if name.startswith("ا"):
+        variants.update({"أ" + name[1:], "إ" + name[1:], "آ" + name[1:]})
+    if name.endswith("ي"):
+        variants.add(name[:-1] + "ى")
+    return max(wordfreq.zipf_frequency(v, "ar") for v in variants)
+
+
+def _common_arabic_word(name: str, english_name: str) -> bool:
+    """One-word names that are mostly ordinary words (إب ~ 'father', طراز 'model', دولة).
+
+    A frequent Arabic form is kept when the place is famous in English too (Cairo, Doha, Gaza):
+    then the place itself explains the frequency.
+    """
+    if " " in name or "-" in name:
+        return False
+    if name.startswith("ال"):  # الرياض, الدوحة: with the article, mostly the place itself
+        return _ar_zipf(name) > MAX_AR_ZIPF_WITH_ARTICLE
+    return _ar_zipf(name) > MAX_AR_ZIPF_SINGLE_WORD and _en_zipf(english_name) < MIN_EN_ZIPF_FAMOUS
 
 
 def _en_zipf(name: str) -> float:
@@ -69,7 +94,7 @@ def _territories(col: _Collector) -> None:
 
     ar, en = Locale("ar").territories, Locale("en").territories
     for code, en_name in en.items():
-        if code == "ZZ" or "(" in en_name:
+        if code in NOT_PLACES or "(" in en_name:
             continue
         ar_name = ar.get(code)
         label = "ORG" if code in ORG_TERRITORIES else "LOC"
@@ -107,7 +132,8 @@ def _exemplar_cities(col: _Collector) -> None:
         if not city:
             continue
         en_city = en_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
-        col.add_ar(city, city)
+        if not _common_arabic_word(city, en_city):
+            col.add_ar(city, city)
         if _en_zipf(en_city.lower()) < MAX_EN_ZIPF_LOWER:
             col.add_en(en_city, en_city)
 
@@ -128,7 +154,7 @@ def _geonames(col: _Collector) -> None:
         scored = [
             (a, z)
             for a, z in scored
-            if z >= MIN_AR_ZIPF and (" " in a or "-" in a or z <= MAX_AR_ZIPF_SINGLE_WORD)
+            if z >= MIN_AR_ZIPF and not _common_arabic_word(a, city["name"])
         ]
         if not scored:
             continue

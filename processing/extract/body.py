@@ -1,28 +1,37 @@
-"""Main text of the page: structural pruning + trafilatura, checked against JSON-LD articleBody.
+"""Main text of the page, chosen per page from what it offers.
 
-Chrome is removed by what a block is (a form, a share bar, a list of links under a heading,
-a node whose class says "related"...), not by matching its words.
+1. the tree is pruned structurally (``prune``: hidden blocks, form blocks, small blocks named
+   as chrome, split bodies joined);
+2. trafilatura's fast path extracts the main text; only when it finds little do we pay for its
+   fallback comparison (readability/jusText);
+3. JSON-LD ``articleBody`` wins when the markup gave little (client-rendered pages);
+4. text-level rules that need the page (``chrome``: headline echoes, datelines, link lines).
 """
 
 from __future__ import annotations
 
 import re
-from copy import deepcopy
+from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
 import trafilatura
 
-from processing.extract.chrome import link_texts, strip_page_chrome
+from processing.extract.chrome import (
+    line_is_link,
+    line_starts_with_link,
+    link_texts,
+    strip_page_chrome,
+)
+from processing.extract.prune import prune_page_chrome
 
 SHORT_TEXT = 1000
-_WORD = re.compile(r"\w+")
-
-
-def _tokens(text: str) -> list[str]:
-    return _WORD.findall(text)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_BREAKS = re.compile(r"<br\s*/?>|</p>|</div>|</h\d>|</li>", re.IGNORECASE)
 
 
 def trafilatura_text(tree: Any, url: str | None, *, fast: bool = True) -> str:
+    """trafilatura on the shared tree (it copies it; our pruning has already run)."""
     text = trafilatura.extract(
         tree,
         url=url,
@@ -37,39 +46,49 @@ def trafilatura_text(tree: Any, url: str | None, *, fast: bool = True) -> str:
     return text or ""
 
 
-def _overlap(a: str, b: str) -> float:
-    """Share of ``a``'s tokens that also occur in ``b`` (a cheap containment check)."""
-    ta, tb = _tokens(a), set(_tokens(b))
-    if not ta:
-        return 0.0
-    return sum(1 for t in ta if t in tb) / len(ta)
+def _jsonld_text(body: str) -> str:
+    """articleBody as plain text (some sites put HTML in it)."""
+    if "<" in body and _HTML_TAG.search(body):
+        body = _BREAKS.sub("\n", body)
+        body = unescape(_HTML_TAG.sub("", body))
+    return body
 
 
-def jsonld_body_plausible(jsonld_body: str | None, page_text: str) -> bool:
-    """articleBody is trusted when it is long and really printed on the page (not a teaser)."""
-    if not jsonld_body or len(jsonld_body) < 200:
-        return False
-    return _overlap(jsonld_body, page_text) > 0.9
+@dataclass
+class Body:
+    text: str
+    link_line_share: float  # share of the text (chars) in link lines or teasers: listings
 
 
 def extract_body(
     tree: Any, *, url: str | None, jsonld_body: str | None, titles: list[str | None] = ()
-) -> str:
-    """The article text, paragraphs separated by newlines ('' when nothing was found)."""
+) -> Body:
+    """The article text, paragraphs separated by newlines ('' when nothing was found).
+
+    Mutates ``tree`` (non-content elements are removed): read the metadata first.
+    """
+    prune_page_chrome(tree)
     text = trafilatura_text(tree, url)
     if len(text) < SHORT_TEXT:
         # The fast path found little: pay for trafilatura's fallback comparison on this page only.
         slow = trafilatura_text(tree, url, fast=False)
         if len(slow) > len(text):
             text = slow
-    if jsonld_body and len(text) < SHORT_TEXT // 2 and len(jsonld_body) > 2 * len(text):
+    if jsonld_body and len(text) < SHORT_TEXT // 2:
         # articleBody often carries captions and inline promos, so it only wins when the
-        # extractors found little and it is really printed on the page (not a teaser).
-        if jsonld_body_plausible(
-            jsonld_body, tree.text_content()
-        ):
-            text = jsonld_body
-    return strip_page_chrome(text, titles=list(titles), links=link_texts(tree))
+        # extractors found little: a page rendered client-side, or a body split oddly.
+        candidate = _jsonld_text(jsonld_body)
+        if len(candidate) >= 200 and len(candidate) > 2 * len(text):
+            text = candidate
+    links = link_texts(tree)
+    lines = [line for line in text.split("\n") if line.strip()]
+    linked = sum(
+        len(line)
+        for line in lines
+        if line_is_link(line, links) or line_starts_with_link(line, links)
+    )
+    share = linked / sum(len(line) for line in lines) if lines else 0.0
+    return Body(strip_page_chrome(text, titles=list(titles), links=links), share)
 
 
-__all__ = ["deepcopy", "extract_body", "jsonld_body_plausible", "trafilatura_text"]
+__all__ = ["Body", "extract_body", "trafilatura_text"]

@@ -22,11 +22,13 @@ _META_WORDS = re.compile(
     re.IGNORECASE,
 )
 _PROMO = re.compile(
-    r"\b(share (it|this)|sign up|subscribe|newsletter|all rights reserved|copyright|"
+    r"\b(share (it|this)|sign up|subscribe|newsletter|"
     r"click here|follow us|also on\b|read more|tell us what you think|"
     r"اشترك|تابعونا|جميع الحقوق محفوظة|اقرأ أيضا|اقرأ أيضاً|شاركها|للمزيد)",
     re.IGNORECASE,
 )
+_COPYRIGHT = re.compile(r"©|\bcopyright\b|all rights reserved|جميع الحقوق محفوظة", re.IGNORECASE)
+_TRAILING_TAG = re.compile(r"\s*[\[(][^\])]{1,20}[\])]\W*$")
 _TERMINAL = re.compile(r"[.!?。！？؟\"”»)\]…:;]\s*$")
 
 
@@ -46,12 +48,40 @@ def link_texts(tree: Any) -> set[str]:
     return out
 
 
+def _is_block_label(line: str) -> bool:
+    """A short heading-like line: no sentence punctuation, a few words."""
+    return len(line) <= 40 and not _TERMINAL.search(line) and len(line.split()) <= 5
+
+
+def line_is_link(line: str, links: set[str]) -> bool:
+    """The whole line is a link, or a short label ("Read more:") followed by one."""
+    if len(line) >= 300:
+        return False
+    if _key(line) in links:
+        return True
+    tagged = _TRAILING_TAG.sub("", line)  # "Headline [VIDEO]|" teasers
+    if tagged != line and _key(tagged) in links:
+        return True
+    label, sep, rest = line.partition(":")
+    return bool(sep) and len(label) <= 30 and _key(rest) in links
+
+
+def line_starts_with_link(line: str, links: set[str]) -> bool:
+    """A list item that opens with a link of several words: a teaser (headline + blurb)."""
+    if not line.startswith(("- ", "• ", "* ")):
+        return False
+    words = _key(line).split()
+    return any(" ".join(words[:n]) in links for n in range(4, min(len(words), 30) + 1))
+
+
 def _is_title_echo(line: str, titles: list[str]) -> bool:
     key = _key(line)
     if not key:
         return True
     for title in titles:
-        if key == title or (title and title in key and len(key) <= 1.3 * len(title) + 10):
+        if key == title or (
+            len(title) >= 10 and title in key and len(key) <= 1.3 * len(title) + 10
+        ):
             return True
     return False
 
@@ -66,7 +96,7 @@ def _is_meta_line(line: str) -> bool:
 
 def strip_page_chrome(text: str, *, titles: list[str | None], links: set[str]) -> str:
     """Drop headline echoes and datelines at the top, link-only lines, and promo tails."""
-    title_keys = [_key(t) for t in titles if t and len(_key(t)) >= 10]
+    title_keys = [_key(t) for t in titles if t and _key(t)]
     lines = [line for line in text.split("\n") if line.strip()]
     head = 0
     while head < min(len(lines), 4) and (
@@ -74,7 +104,12 @@ def strip_page_chrome(text: str, *, titles: list[str | None], links: set[str]) -
     ):
         head += 1
     lines = lines[head:]
-    kept = [line for line in lines if not (len(line) < 300 and _key(line) in links)]
+    kept: list[str] = []
+    for line in lines:
+        if not line_is_link(line, links):
+            kept.append(line)
+        elif kept and _is_block_label(kept[-1]):
+            kept.pop()  # the "Don't miss" / "اقرأ أيضاً" label of a list of links
     # Only drop link-only lines when they are a minority: a page of link lists is not prose.
     if len(kept) >= len(lines) * 0.5:
         lines = kept
@@ -82,7 +117,10 @@ def strip_page_chrome(text: str, *, titles: list[str | None], links: set[str]) -
     while tail < 4 and len(lines) > 1:
         last = lines[-1]
         if len(last) < 250 and (
-            _PROMO.search(last) or _is_meta_line(last) or (len(last) < 40 and not _TERMINAL.search(last))
+            _PROMO.search(last)
+            or _is_meta_line(last)
+            or (len(last) < 80 and _COPYRIGHT.search(last))
+            or (len(last) < 40 and not _TERMINAL.search(last))
         ):
             lines.pop()
             tail += 1

@@ -71,8 +71,11 @@ class PageMetadata:
     lang_hint: str | None = None
     page_type: str | None = None  # og:type / JSON-LD type, lower-case
     article_signals: int = 0
+    published_source: str | None = None  # declared (JSON-LD/meta), markup, htmldate
+    teaser_blocks: int = 0  # <article>/<time> elements: many of them mark a listing page
     non_article_signals: int = 0
     jsonld_body: str | None = None
+    standfirst_in_page: bool = False  # the subtitle is printed in its own element
 
 
 def _text(node: Any) -> str:
@@ -253,13 +256,83 @@ def _authors(tree: Any, meta: dict, article: dict | None) -> list[str]:
         or n.get("rel") == "author"
         or _BYLINE_CLASSES & set((n.get("class") or "").lower().split())
     ]
-    for node in nodes[:5]:
-        name_node = node.find(".//*[@itemprop='name']")
-        text = name_node.get("content") or _text(name_node) if name_node is not None else ""
-        names = clean_author(text or _text(node))
-        if names and sum(len(n) for n in names) < 120:
-            return _unique(names)
+    for index, node in enumerate(nodes[:5]):
+        names = _byline_names(node)
+        if not names or sum(len(n) for n in names) >= 120:
+            continue
+        # Co-authors are usually sibling links in the same byline element.
+        parent = node.getparent()
+        for other in nodes[index + 1 : index + 6]:
+            if other.getparent() is parent and parent is not None:
+                names.extend(_byline_names(other))
+        return _unique(names)
     return []
+
+
+def _byline_names(node: Any) -> list[str]:
+    name_node = node.find(".//*[@itemprop='name']")
+    text = (name_node.get("content") or _text(name_node)) if name_node is not None else ""
+    return clean_author(text or _text(node))
+
+
+_STANDFIRST_CLASS = re.compile(
+    r"(^|[\s_-])(standfirst|sub-?title|sub-?headline|strapline|dek)($|[\s_-])", re.IGNORECASE
+)
+
+
+def _headline_neighbourhood(tree: Any, limit: int = 40) -> list[Any]:
+    """Elements that follow the first <h1> inside its container (two levels up), up to the
+    first list or teaser: where the standfirst and the dateline live. Searching only here is
+    fast, and listing pages' teaser dates are never taken for the page's own."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return []
+    container = h1
+    for _ in range(2):
+        if container.getparent() is None or container.getparent().tag == "body":
+            break
+        container = container.getparent()
+    out: list[Any] = []
+    seen_h1 = False
+    for node in container.iter(etree.Element):
+        if node is h1:
+            seen_h1 = True
+            continue
+        if not seen_h1:
+            continue
+        standfirst_like = _STANDFIRST_CLASS.search(node.get("class") or "")
+        if (node.tag in _LIST_TAGS and not standfirst_like) or len(out) >= limit:
+            break
+        out.append(node)
+    return out
+
+
+def _standfirst(neighbourhood: list[Any]) -> str | None:
+    """The standfirst when the page prints it in an element of its own, next to the <h1>."""
+    for node in neighbourhood:
+        cls = node.get("class")
+        if cls and _STANDFIRST_CLASS.search(cls):
+            text = _text(node)
+            if 20 <= len(text) <= 400 and len(node) <= 3:
+                return text
+    return None
+
+
+_LIST_TAGS = {"ul", "ol", "li", "article", "h2", "h3"}
+_DATELINE_CLASS = re.compile(r"date|time|stamp|published", re.IGNORECASE)
+
+
+def _dateline(neighbourhood: list[Any]) -> datetime | None:
+    """A date written in words in a dateline element next to the headline."""
+    for node in neighbourhood:
+        cls = node.get("class")
+        if cls and _DATELINE_CLASS.search(cls):
+            text = _text(node)
+            if len(text) <= 120:
+                parsed = parse_text_date(text)
+                if parsed:
+                    return parsed
+    return None
 
 
 def _date_from_markup(tree: Any, which: str) -> datetime | None:
@@ -269,11 +342,30 @@ def _date_from_markup(tree: Any, which: str) -> datetime | None:
         if parsed:
             return parsed
     if which == "published":
-        for node in tree.iter("time"):
+        for node in _story_times(tree):
             parsed = parse_datetime(node.get("datetime") or "") or parse_text_date(_text(node))
             if parsed:
                 return parsed
     return None
+
+
+def _story_times(tree: Any) -> list[Any]:
+    """<time> elements that date the story: near its single <h1>, or the page's only one.
+
+    Listing pages carry a <time> per teaser; those must not date (or qualify) the page.
+    """
+    times = list(tree.iter("time"))
+    h1s = tree.findall(".//h1")
+    if len(h1s) == 1 and times:
+        container = h1s[0]
+        for _ in range(2):
+            if container.getparent() is None or container.getparent().tag == "body":
+                break
+            container = container.getparent()
+        near = [t for t in times if any(a is container for a in t.iterancestors())]
+        if near:
+            return near
+    return times if len(times) == 1 else []
 
 
 def _keywords(value: Any) -> list[str]:
@@ -309,9 +401,14 @@ def extract_metadata(tree: Any, url: str, *, use_htmldate: bool = True) -> PageM
     md.title = _title(tree, meta, article, md.site_name)
     md.og_title = _first(meta, "og:title", "twitter:title")
     desc = _first(meta, "og:description", "description", "twitter:description")
-    md.subtitle = (_clean(article.get("alternativeHeadline")) if article else None) or (
-        _clean(article.get("description")) if article else None
-    ) or desc
+    neighbourhood = _headline_neighbourhood(tree)
+    standfirst = _standfirst(neighbourhood)
+    md.standfirst_in_page = standfirst is not None
+    md.subtitle = standfirst or (
+        (_clean(article.get("alternativeHeadline")) if article else None)
+        or (_clean(article.get("description")) if article else None)
+        or desc
+    )
     md.authors = _authors(tree, meta, article)
 
     published = parse_datetime(_clean(article.get("datePublished"))) if article else None
@@ -320,13 +417,18 @@ def extract_metadata(tree: Any, url: str, *, use_htmldate: bool = True) -> PageM
                "pubdate", "publishdate", "dc.date.issued", "dc.date", "date", "sailthru.date",
                "parsely-pub-date", "publish-date", "article.published")
     )
-    md.published = published or _date_from_markup(tree, "published")
+    md.published_source = "declared" if published else None
+    if published is None:
+        published = _date_from_markup(tree, "published") or _dateline(neighbourhood)
+        md.published_source = "markup" if published else None
+    md.published = published
     modified = parse_datetime(_clean(article.get("dateModified"))) if article else None
     md.modified = modified or parse_datetime(
         _first(meta, "article:modified_time", "og:updated_time", "datemodified", "last-modified")
     ) or _date_from_markup(tree, "modified")
     if md.published is None and use_htmldate:
         md.published = _htmldate(tree, url)
+        md.published_source = "htmldate" if md.published else None
 
     canonical = next((link.get("href") for link in tree.xpath("//link[@rel='canonical']")), None)
     canonical = canonical or _first(meta, "og:url")
@@ -352,16 +454,17 @@ def extract_metadata(tree: Any, url: str, *, use_htmldate: bool = True) -> PageM
     og_type = (_first(meta, "og:type") or "").lower()
     all_types = set().union(*(_types(o) for o in objects)) if objects else set()
     md.page_type = og_type or (next(iter(all_types), None))
+    # Declarations a site makes only on story pages; a date or an <article> element alone is
+    # not one (listing pages carry both for every teaser).
     md.article_signals = sum(
         (
             article is not None,
             og_type.startswith("article") or og_type in {"news", "blog"},
             bool(meta.get("article:published_time")),
-            tree.find(".//article") is not None,
-            md.published is not None,
             bool(tree.xpath(_ITEMTYPE_XPATH)),
         )
     )
+    md.teaser_blocks = max(len(tree.findall(".//article")), len(tree.findall(".//time")))
     md.non_article_signals = sum(
         (
             bool(all_types & NON_ARTICLE_TYPES) and article is None,

@@ -24,14 +24,24 @@ def _parse(text: str) -> Any:
         raise ExtractionError("extraction_failed", f"unparsable HTML: {exc}") from exc
 
 
-def _looks_like_article(md: PageMetadata, text: str) -> bool:
-    """Article markup (JSON-LD, og:type, a date, <article>) or, lacking any, a long body."""
+LISTING_TEASER_BLOCKS = 4
+UNDECLARED_MIN_CHARS = 1000
+
+
+def _looks_like_article(md: PageMetadata, text: str, link_share: float) -> bool:
+    """Article markup (JSON-LD, og:type article, article:published_time, itemtype) or,
+    lacking any, a long body that is prose rather than a list of teasers."""
     if md.non_article_signals:
         return md.article_signals >= 2
     if md.article_signals:
         return True
-    # No declared signal either way: a long run of prose is an article; a short page is not.
-    return len(text) >= 1500
+    if md.teaser_blocks >= LISTING_TEASER_BLOCKS or link_share >= 0.5:
+        return False
+    if md.published_source in {"declared", "markup"}:
+        return True  # a dated single story (maybe short: too_short decides that)
+    if md.published_source == "htmldate":
+        return len(text) >= UNDECLARED_MIN_CHARS // 2
+    return len(text) >= UNDECLARED_MIN_CHARS
 
 
 def _too_short(text: str) -> bool:
@@ -65,14 +75,14 @@ def extract_article(
     page_url = final_url or url
     tree = _parse(text_html)
     md = extract_metadata(tree, page_url)
+    # Lines echoing the headline (or a standfirst printed in its own element) leave the body.
+    echoes = [md.title, md.og_title, md.subtitle if md.standfirst_in_page else None]
     try:
-        raw_body = extract_body(
-            tree, url=page_url, jsonld_body=md.jsonld_body, titles=[md.title, md.og_title]
-        )
+        body = extract_body(tree, url=page_url, jsonld_body=md.jsonld_body, titles=echoes)
     except Exception as exc:  # an extractor crash on odd markup must become a reject row
         raise ExtractionError("extraction_failed", f"{type(exc).__name__}: {exc}") from exc
-    text = trim_edge_chrome(clean_text(raw_body))
-    if not _looks_like_article(md, text):
+    text = trim_edge_chrome(clean_text(body.text))
+    if not _looks_like_article(md, text, body.link_line_share):
         raise ExtractionError("not_article", f"no article signals (type={md.page_type})")
     if not text:
         raise ExtractionError("extraction_failed", "no main text found")

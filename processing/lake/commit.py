@@ -152,7 +152,12 @@ def publish(storage: Storage, run_id: str) -> list[tuple[str, str, str]]:
     halfway can simply be run again; publishing an already published run does nothing.
     """
     published = []
-    for (dataset, dt, source), keys in sorted(staged(storage, run_id).items()):
+    try:
+        groups = staged(storage, run_id)
+    except LakeError as exc:
+        raise LakeWriteError(f"publishing run {run_id} at {storage.uri}: nothing published, "
+                             f"cannot list the staging area: {exc}") from exc
+    for (dataset, dt, source), keys in sorted(groups.items()):
         try:
             tables = [conform(dataset, decode(storage.get(k))) for k in sorted(keys)]
         except (LakeError, OSError) as exc:

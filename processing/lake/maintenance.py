@@ -60,6 +60,7 @@ def apply_retention(lake: Lake | str, keep_days: int, today: str | date | None =
             if folder.startswith("dt=") and folder[3:] < cutoff:
                 lake.storage.delete_tree(f"{dataset}/{folder}")
                 removed.append(f"{dataset}/{folder}")
+    lake.storage.clean_temp()
     return removed
 
 

@@ -3,6 +3,7 @@
     <dataset>/dt=YYYY-MM-DD/source=NAME/data.parquet            the partition (one object)
     <dataset>/dt=YYYY-MM-DD/source=NAME/piece-<stamp>-<id>.parquet  appended pieces (optional)
     _staging/<run_id>/<dataset>/dt=.../source=.../<piece>.parquet    staged by a run
+    _tmp/<id>.partial                                                 local temp files
 Names starting with '_' or '.' are never datasets, so hive readers of `<dataset>/` never meet
 staging or temporary files.
 """

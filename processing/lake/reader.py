@@ -1,13 +1,17 @@
 """Reading partitions back, consistently even while a rerun replaces them.
 
-Each file is fetched with one GET (local: one open()), so a concurrent replace gives us the old
-or the new object whole, never a torn mix of byte ranges. Pieces already merged into
-data.parquet (listed in its `akhbar.replaces` metadata) are skipped; a file that vanished
-between listing and fetching (compaction, retention) makes us list that partition again.
+Each file is read through `Storage.open_version`: locally one open() (the inode stays ours even
+if os.replace swaps the name), on S3 a tail GET that also pins the ETag, then only the needed
+column ranges with If-Match — a concurrent replace gives us the old or the new object, never a
+torn mix of byte ranges (after a 412 we read the partition again, each object in one GET).
+Pieces already merged into data.parquet (listed in its `akhbar.replaces` metadata) are
+skipped; a file that vanished between listing and fetching (compaction, retention) makes us
+list that partition again.
 """
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,12 +20,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from processing.lake import paths
 from processing.lake.errors import LakeReadError, SchemaError
-from processing.lake.fileformat import decode, file_metadata, replaced_pieces
+from processing.lake.fileformat import replaced_pieces
 from processing.lake.schemas import PARTITION_KEYS, schema_for
-from processing.lake.storage import Storage
+from processing.lake.storage import ObjectChangedError, Storage
 
 FETCH_THREADS = 8
 RELIST_ATTEMPTS = 4
@@ -74,28 +79,46 @@ def _fit(dataset: str, table: pa.Table, columns: list[str]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema([schema.field(c) for c in columns]))
 
 
+def _read_file(dataset: str, source_file: Any, columns: list[str]) -> tuple[pa.Table, set[str]]:
+    """(table fitted to `columns`, pieces this file says it replaces)."""
+    pf = pq.ParquetFile(source_file, pre_buffer=True)
+    present = set(pf.schema_arrow.names)
+    table = pf.read(columns=[c for c in columns if c in present])
+    return _fit(dataset, table, columns), replaced_pieces(dict(pf.schema_arrow.metadata or {}))
+
+
 def _read_partition(storage: Storage, dataset: str, partition: Partition, keys: list[str],
                     columns: list[str]) -> pa.Table:
     dt, source = partition
     folder = paths.partition_dir(dataset, dt, source)
+    whole = False  # after a 412, fetch whole objects: one GET can never mix two versions
     for _attempt in range(RELIST_ATTEMPTS):
+        handles: list[Any] = []
         try:
-            blobs = {key: storage.get(key) for key in sorted(keys)}
-        except FileNotFoundError:
+            results = {}
+            for key in sorted(keys):
+                handles.append(io.BytesIO(storage.get(key)) if whole
+                               else storage.open_version(key))
+                try:
+                    results[key] = _read_file(dataset, handles[-1], columns)
+                except (ObjectChangedError, FileNotFoundError):
+                    raise
+                except (pa.ArrowInvalid, OSError) as exc:
+                    if getattr(handles[-1], "changed", False):
+                        raise ObjectChangedError(str(exc)) from exc
+                    raise LakeReadError(
+                        f"{storage.key_uri(key)} cannot be read as {dataset} (not Parquet, "
+                        f"or a column of the wrong type): {exc}") from exc
+        except (FileNotFoundError, ObjectChangedError) as exc:
+            whole = whole or isinstance(exc, ObjectChangedError)
             keys = [k for k in storage.list(folder) if paths.parse_file_key(k)]
             continue
+        finally:
+            for handle in handles:
+                handle.close()
         data_key = f"{folder}/{paths.DATA_FILE}"
-        skip = replaced_pieces(file_metadata(blobs[data_key])) if data_key in blobs else set()
-        tables = []
-        for key, blob in blobs.items():
-            if key.rsplit("/", 1)[1] in skip:
-                continue
-            try:
-                table = _fit(dataset, decode(blob, columns), columns)
-            except (pa.ArrowInvalid, OSError) as exc:
-                raise LakeReadError(f"{storage.key_uri(key)} is not a readable Parquet file: "
-                                    f"{exc}") from exc
-            tables.append(table)
+        skip = results[data_key][1] if data_key in results else set()
+        tables = [t for key, (t, _) in results.items() if key.rsplit("/", 1)[1] not in skip]
         table = (pa.concat_tables(tables) if tables
                  else _fit(dataset, schema_for(dataset).empty_table(), columns))
         n = table.num_rows

@@ -10,6 +10,7 @@ from the same options, is offered for pyarrow.dataset scans.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import ipaddress
 import os
@@ -24,7 +25,9 @@ from urllib.parse import urlparse
 
 from processing.lake.errors import LakeError, LakeReadError, LakeWriteError
 
+TMP_DIR = "_tmp"  # local temp files, at the lake root
 MULTIPART_THRESHOLD = 64 * 1024 * 1024  # one PUT below this; multipart (still atomic) above
+MULTIPART_CHUNK = 32 * 1024 * 1024
 GET_ATTEMPTS = 3  # a body stream cut mid-GET is retried by us; botocore retries the request
 
 
@@ -113,6 +116,11 @@ class Storage:
     def get(self, key: str) -> bytes:
         raise NotImplementedError
 
+    def open_version(self, key: str) -> io.RawIOBase:
+        """A seekable file that reads ONE version of the object, however it is read (whole or
+        in ranges), even if the key is replaced meanwhile. Raises FileNotFoundError."""
+        raise NotImplementedError
+
     def list(self, prefix: str) -> list[str]:
         """All object keys under `prefix/` (recursive), sorted."""
         raise NotImplementedError
@@ -127,6 +135,10 @@ class Storage:
     def delete_tree(self, prefix: str) -> None:
         """Delete everything under `prefix/`."""
         raise NotImplementedError
+
+    def clean_temp(self, older_than_s: float = 3600) -> int:
+        """Remove leftovers of crashed writes (S3 has none: an upload is all or nothing)."""
+        return 0
 
     def key_uri(self, key: str) -> str:
         return f"{self.uri.rstrip('/')}/{key}"
@@ -145,9 +157,13 @@ class LocalStorage(Storage):
         return self.root / key if key else self.root
 
     def put(self, key: str, data: bytes) -> None:
+        """Temp file under <lake>/_tmp/ (outside every dataset folder, so no reader — not even a
+        Polars directory scan — ever meets it), fsync, then os.replace onto the key."""
         target = self._path(key)
-        tmp = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.partial"
+        tmp_dir = self.root / TMP_DIR
+        tmp = tmp_dir / f"{uuid.uuid4().hex}.partial"
         try:
+            tmp_dir.mkdir(parents=True, exist_ok=True)
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as fh:
                 fh.write(data)
@@ -159,10 +175,24 @@ class LocalStorage(Storage):
             tmp.unlink(missing_ok=True)
             raise LakeWriteError(f"writing {target}: {exc}") from exc
 
+    def clean_temp(self, older_than_s: float = 3600) -> int:
+        """Remove temp files a crashed writer left behind; returns how many."""
+        cutoff, removed = time.time() - older_than_s, 0
+        for path in (self.root / TMP_DIR).glob("*.partial"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+        return removed
+
     def get(self, key: str) -> bytes:
         # One open(): the bytes come from one inode even if os.replace swaps the name meanwhile.
         with open(self._path(key), "rb") as fh:
             return fh.read()
+
+    def open_version(self, key: str) -> io.RawIOBase:
+        # An open file keeps its inode: a concurrent os.replace does not change what we read.
+        return open(self._path(key), "rb", buffering=0)
 
     def list(self, prefix: str) -> list[str]:
         base = self._path(prefix)
@@ -253,7 +283,7 @@ class S3Storage(Storage):
                 from boto3.s3.transfer import TransferConfig
 
                 config = TransferConfig(multipart_threshold=MULTIPART_THRESHOLD,
-                                        multipart_chunksize=32 * 1024 * 1024, max_concurrency=4)
+                                        multipart_chunksize=MULTIPART_CHUNK, max_concurrency=4)
                 self.client.upload_fileobj(io.BytesIO(data), self.bucket, full, Config=config)
         except Exception as exc:  # botocore/s3transfer raise many types; all mean "not written"
             raise LakeWriteError(
@@ -276,6 +306,9 @@ class S3Storage(Storage):
                     break
                 time.sleep(0.2 * (attempt + 1))
         raise LakeReadError(f"reading s3://{self.bucket}/{full}: {last}") from last
+
+    def open_version(self, key: str) -> io.RawIOBase:
+        return S3VersionFile(self, self._key(key))
 
     def list(self, prefix: str) -> list[str]:
         full = self._key(prefix).rstrip("/") + "/" if (prefix or self.prefix) else ""
@@ -322,6 +355,105 @@ class S3Storage(Storage):
 
     def pyarrow_filesystem(self) -> tuple[Any, str]:
         return make_pyarrow_s3(self.options), f"{self.bucket}/{self.prefix}".rstrip("/")
+
+
+class ObjectChangedError(LakeReadError):
+    """The object was replaced while we were reading it in ranges (S3 412 on If-Match)."""
+
+
+class S3VersionFile(io.RawIOBase):
+    """Random access to one version of an S3 object.
+
+    The first request fetches the last TAIL bytes (`Range: bytes=-N`), which for most partitions
+    is the whole file and otherwise holds the Parquet footer; it also tells the size and ETag.
+    Every later range GET carries `If-Match: <etag>`, so if a rerun replaced the object in
+    between, S3 answers 412 and we raise ObjectChangedError instead of mixing two versions.
+    """
+
+    TAIL = 1024 * 1024
+
+    def __init__(self, storage: S3Storage, key: str) -> None:
+        super().__init__()
+        self._storage, self._key, self._pos = storage, key, 0
+        self.changed = False
+        self.requests = 1  # GETs made, and bytes they returned (for tests and the bench)
+        try:
+            response = storage.client.get_object(Bucket=storage.bucket, Key=key,
+                                                 Range=f"bytes=-{self.TAIL}")
+            self._tail = response["Body"].read()
+        except Exception as exc:
+            if _is_not_found(exc):
+                raise FileNotFoundError(f"s3://{storage.bucket}/{key}") from exc
+            if _status(exc) == 416:  # empty object: no byte range satisfiable
+                self._tail, response = b"", {"ETag": None, "ContentRange": "bytes */0"}
+            else:
+                raise LakeReadError(f"reading s3://{storage.bucket}/{key}: {exc}") from exc
+        self.bytes_fetched = len(self._tail)
+        self._etag = response.get("ETag")
+        total = (response.get("ContentRange") or "").rsplit("/", 1)[-1]
+        self._size = int(total) if total.isdigit() else len(self._tail)
+        self._tail_start = self._size - len(self._tail)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def read(self, size: int = -1) -> bytes:
+        end = self._size if size is None or size < 0 else min(self._size, self._pos + size)
+        if end <= self._pos:
+            return b""
+        start, self._pos = self._pos, end
+        if start >= self._tail_start:
+            return self._tail[start - self._tail_start:end - self._tail_start]
+        return self._range(start, end)
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def _range(self, start: int, end: int) -> bytes:
+        storage = self._storage
+        self.requests += 1
+        for attempt in range(GET_ATTEMPTS):
+            try:
+                response = storage.client.get_object(
+                    Bucket=storage.bucket, Key=self._key, Range=f"bytes={start}-{end - 1}",
+                    IfMatch=self._etag)
+                data = response["Body"].read()
+                self.bytes_fetched += len(data)
+                if len(data) == end - start:
+                    return data
+                exc: Exception = OSError(f"short read {len(data)} of {end - start} bytes")
+            except Exception as err:
+                if _status(err) == 412 or _is_not_found(err):
+                    self.changed = True  # seen by the reader even if pyarrow re-wraps the error
+                    raise ObjectChangedError(
+                        f"s3://{storage.bucket}/{self._key} changed while being read") from err
+                if not _is_transient(err):
+                    raise LakeReadError(f"reading s3://{storage.bucket}/{self._key}: {err}"
+                                        ) from err
+                exc = err
+            time.sleep(0.2 * (attempt + 1))
+        raise LakeReadError(f"reading s3://{storage.bucket}/{self._key}: {exc}") from exc
+
+
+def _status(exc: Exception) -> int:
+    response = getattr(exc, "response", None) or {}
+    return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
 
 
 def _is_not_found(exc: Exception) -> bool:

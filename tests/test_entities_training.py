@@ -1,0 +1,54 @@
+"""Corpus conversion and scoring used by train_ar and bench/ner.py, and the shipped model card."""
+
+import json
+
+import pytest
+
+from processing.entities.arabic import MODEL_DIR, ArabicPipeline
+from processing.entities.arabic_text import Piece
+from processing.entities.entity import Entity
+from processing.entities.evaluation import (
+    gold_spans,
+    predicted_spans,
+    read_conll,
+    score,
+    sentence_text,
+)
+from processing.entities.train_ar import DEFAULT_DATA, piece_tags, repair_bio
+
+
+def test_clitic_leaves_the_entity():
+    pieces = [Piece("و", "و", 0, 1), Piece("قطر", "قطر", 1, 4)]
+    assert piece_tags(pieces, "B-LOC") == ["O", "B-LOC"]
+    assert piece_tags(pieces, "I-LOC") == ["I-LOC", "I-LOC"]
+    assert piece_tags(pieces, "B-MISC") == ["O", "O"]
+    assert piece_tags(pieces, "B-PERS") == ["O", "B-PER"]
+
+
+def test_repair_bio_opens_dangling_inside_tags():
+    assert repair_bio(["O", "I-ORG", "I-ORG", "I-LOC"]) == ["O", "B-ORG", "I-ORG", "B-LOC"]
+
+
+def test_gold_spans_seqeval_style():
+    tags = ["B-PERS", "I-PERS", "O", "I-LOC", "B-MISC", "B-ORG", "I-LOC"]
+    assert gold_spans(tags) == {(0, 2, "PER"), (3, 4, "LOC"), (5, 6, "ORG"), (6, 7, "LOC")}
+
+
+def test_character_spans_score_on_corpus_tokens():
+    sentence = [("زار", "O"), ("وقطر", "B-LOC"), ("أمس", "O")]
+    text, offsets = sentence_text(sentence)
+    start = text.index("قطر")
+    entity = Entity("قطر", "قطر", "LOC", start, start + 3)
+    assert predicted_spans([entity], offsets) == {(1, 2, "LOC")}
+    perfect = score([sentence], lambda texts: [[entity]])
+    assert perfect.overall["f1"] == 1.0
+    wrong = score([sentence], lambda texts: [[Entity("قطر", "قطر", "ORG", start, start + 3)]])
+    assert wrong.overall["f1"] == 0.0
+
+
+@pytest.mark.skipif(not (DEFAULT_DATA / "dev.txt").exists(), reason="shared ANERcorp not mounted")
+def test_shipped_model_matches_its_recorded_dev_score():
+    recorded = json.loads((MODEL_DIR / "scores.json").read_text())
+    dev = score(read_conll(DEFAULT_DATA / "dev.txt"), ArabicPipeline().extract)
+    assert abs(dev.overall["f1"] - recorded["dev_f1"]) <= 0.01
+    assert recorded["dev_f1"] >= 0.72

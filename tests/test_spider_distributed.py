@@ -1,0 +1,76 @@
+"""Distributed mode: two crawler processes share one Redis frontier and seen-set; on a
+1,000-page site every page is fetched exactly once and the union is complete."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from processing.lake import open_lake
+from tests.faultsite import REPO, FaultSite, raw_rows, serve, sitemap_index, urlset
+from tests.services import ensure_redis
+
+PAGES = 1000
+DATE = "2026-11-21"
+
+
+@pytest.mark.services
+def test_two_workers_share_the_frontier(tmp_path) -> None:
+    import redis
+
+    redis_url = ensure_redis()
+    prefix = f"akhbar-test-{uuid.uuid4().hex[:12]}"
+    site = FaultSite()
+    with serve(site):
+        base = site.base_url
+        paths = [f"/story/{i}.html" for i in range(PAGES)]
+        for path in paths:
+            site.article(path, latency=0.01)
+        half = PAGES // 2
+        site.page("/a.xml", urlset([(base + p, None) for p in paths[:half]]))
+        site.page("/b.xml", urlset([(base + p, None) for p in paths[half:]]))
+        site.page("/index.xml", sitemap_index([(base + "/a.xml", None), (base + "/b.xml", None)]))
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(f"""
+obey_robots: false
+distributed:
+  enabled: true
+  redis_url: {redis_url}/0
+  key_prefix: {prefix}
+sources:
+  - name: spread
+    start_urls: ["{base}/index.xml"]
+    max_pages: {PAGES * 2}
+    concurrency: 8
+""")
+        lake = str(tmp_path / "lake")
+        command = [sys.executable, "-m", "spiders", "crawl", "--sources", str(sources),
+                   "--source", "spread", "--date", DATE, "--lake", lake, "--run-id", "r1"]
+        workers = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outputs = [worker.communicate(timeout=180) for worker in workers]
+    try:
+        for worker, (_, err) in zip(workers, outputs, strict=True):
+            assert worker.returncode == 0, err[-3000:]
+        results = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
+        shares = [result["worker_rows"] for result in results]
+        assert all(share > 0 for share in shares) and sum(shares) == PAGES  # both did work
+        rows = raw_rows(lake, DATE, "spread")
+        urls = [row["url"] for row in rows]
+        assert len(urls) == len(set(urls)) == PAGES  # union complete, nothing twice
+        assert all(row["status"] == 200 for row in rows)
+        assert all(site.count(path) == 1 for path in paths)  # every page fetched exactly once
+        assert site.count("/index.xml") == 1
+        log = open_lake(lake).read("crawl_log", start=DATE, end=DATE).to_pylist()
+        assert len(log) == 1 and json.loads(log[0]["stats"])["workers"] == 2
+        assert log[0]["items"] == PAGES
+        print("pages per worker:", shares)
+    finally:
+        client = redis.Redis.from_url(redis_url)
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
