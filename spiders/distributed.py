@@ -48,6 +48,45 @@ def distributed_settings(config: SourcesConfig, source: Source, *, run_id: str) 
     }
 
 
+class SharedFrontier:
+    """What all workers of a run agree on: which canonical URLs are claimed (each is
+    requested by exactly one worker) and how much of `max_pages` is used (one budget for
+    the run, not one per worker). Claiming happens before a request is made, so start URLs
+    and links found by several workers are fetched once (see FIELD-NOTES on start URLs)."""
+
+    def __init__(self, redis_url: str, key: str, ttl: int) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(redis_url)
+        self.claims_key = f"{key}:claimed"
+        self.budget_key = f"{key}:article_requests"
+        self.ttl = ttl
+        self.exhausted = False
+
+    @classmethod
+    def from_settings(cls, settings) -> SharedFrontier:
+        return cls(settings.get("REDIS_URL"), settings.get("AKHBAR_RUN_KEY"),
+                   settings.getint("AKHBAR_ROWS_TTL"))
+
+    def claim(self, url: str) -> bool:
+        """True for the one worker that gets to request `url` in this run."""
+        pipe = self.redis.pipeline()
+        pipe.sadd(self.claims_key, url)
+        pipe.expire(self.claims_key, self.ttl)
+        return bool(pipe.execute()[0])
+
+    def take(self, limit: int) -> bool:
+        """One article request out of `limit` for the whole run."""
+        if self.exhausted:
+            return False
+        pipe = self.redis.pipeline()
+        pipe.incr(self.budget_key)
+        pipe.expire(self.budget_key, self.ttl)
+        taken = int(pipe.execute()[0])
+        self.exhausted = taken >= limit
+        return taken <= limit
+
+
 class SharedRows:
     """Rows and crawl stats of all workers of one run, kept in Redis until the last leaves."""
 
@@ -113,7 +152,8 @@ class SharedRows:
         """Everything of the run expires after the TTL. Rows are kept until then: a worker
         that starts late finds the frontier done and rewrites the same union, not an empty one."""
         self.redis.delete(f"{self.key}:active")
-        for suffix in ("requests", "dupefilter", "rows", "logs"):
+        for suffix in ("requests", "dupefilter", "rows", "logs", "busy", "claimed",
+                       "article_requests"):
             self.redis.expire(f"{self.key}:{suffix}", self.ttl)
 
 

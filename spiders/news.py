@@ -68,6 +68,7 @@ class NewsSpider(Spider):
         self.stored: set[str] = set()  # canonical URLs (and rel=canonical targets) stored
         self.counts: Counter[str] = Counter()
         self.distributed = False
+        self.shared = None  # distributed mode: URL claims and the page budget live in Redis
         self.crawl_delays: dict[str, float] = {}  # download-slot key -> robots.txt Crawl-delay
 
     @classmethod
@@ -79,6 +80,10 @@ class NewsSpider(Spider):
             max_query_params=settings.getint("AKHBAR_MAX_QUERY_PARAMS"),
         )
         spider.distributed = settings.getbool("AKHBAR_DISTRIBUTED")
+        if spider.distributed:
+            from spiders.distributed import SharedFrontier
+
+            spider.shared = SharedFrontier.from_settings(settings)
         spider.max_crawl_delay = settings.getfloat("AKHBAR_MAX_CRAWL_DELAY")
         spider.maxsize = settings.getint("DOWNLOAD_MAXSIZE")
         spider.max_listings = settings.getint("AKHBAR_MAX_LISTINGS")
@@ -168,11 +173,13 @@ class NewsSpider(Spider):
             self.counts[f"filtered/{refusal}"] += 1
             return None
         self.listings.add(url)
+        if self.shared is not None and not self.shared.claim(url):
+            return None  # another worker fetches it
         return Request(
             url,
             callback=self.parse_listing,
             errback=self.on_error,
-            dont_filter=not self.distributed,
+            dont_filter=True,  # de-duplicated above (self.listings, shared claims)
             priority=50,
             meta={META: {"role": "listing", "url": url, "discovery": discovery,
                          "from": discovered_from, "hops": hops}},
@@ -196,7 +203,10 @@ class NewsSpider(Spider):
                 return None
             self.counts["refetched"] += 1
             previous = [entry.etag, entry.last_modified]
-        if self.counts["article_requests"] >= self.max_pages:
+        if self.shared is not None and not self.shared.claim(url):
+            self.counts["claimed_by_other_worker"] += 1
+            return None
+        if not self._take_budget():
             self.counts["over_max_pages"] += 1
             return None
         self.counts["article_requests"] += 1
@@ -208,7 +218,13 @@ class NewsSpider(Spider):
             meta["akhbar_previous"] = previous
             meta["handle_httpstatus_list"] = [304]
         return Request(url, callback=self.parse_article, errback=self.on_error,
-                       dont_filter=not self.distributed, priority=10 - hops, meta=meta)
+                       dont_filter=True, priority=10 - hops, meta=meta)
+
+    def _take_budget(self) -> bool:
+        """One article request out of `max_pages`; shared by all workers in distributed mode."""
+        if self.shared is not None:
+            return self.shared.take(self.max_pages)
+        return self.counts["article_requests"] < self.max_pages
 
     def _entries(self, entries: list[Entry], *, discovery: str, source_url: str):
         for entry in entries:

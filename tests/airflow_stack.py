@@ -15,12 +15,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+import yaml
 
 from tests.services import free_port
 
@@ -148,6 +151,15 @@ class AirflowStack:
             time.sleep(1)
         raise TimeoutError(f"Airflow not healthy after {timeout} s: {last}")
 
+    def wait_for_log_line(self, names: list[str], text: str, timeout: float = 60) -> None:
+        """Until each named process has logged `text` (Celery workers log "... ready.")."""
+        deadline = time.monotonic() + timeout
+        while names and time.monotonic() < deadline:
+            names = [n for n in names if text not in self.log_tail(n, lines=400)]
+            time.sleep(0.5)
+        if names:
+            raise TimeoutError(f"{names} did not log {text!r} in {timeout} s")
+
     def wait_for_dag(self, dag_id: str, timeout: float = 60) -> dict:
         """Until the dag-processor has registered the DAG (then unpause it as the UI does)."""
         deadline = time.monotonic() + timeout
@@ -239,11 +251,11 @@ def start_stack(
                          database_url=database_url)
     try:
         stack.airflow("db", "migrate", timeout=300)
-        stack.airflow("pools", "set", "akhbar_crawl", str(CRAWL_POOL_SLOTS),
-                      "concurrent crawls (news_daily source.crawl)")
         stack.start("api-server", "api-server", "--port", str(api_port))
         stack.start("scheduler", "scheduler")
         stack.start("dag-processor", "dag-processor")
+        # Concurrency 1 with prefetch 1: a busy worker takes nothing more, so two tasks queued
+        # together land on two workers.
         for number in range(1, celery_workers + 1):
             name = f"w{number}"
             stack.start(f"worker-{name}", "celery", "worker", "--celery-hostname", f"{name}@%h",
@@ -253,6 +265,11 @@ def start_stack(
                             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
                         })
         stack.wait_healthy()
+        stack.wait_for_log_line([f"worker-w{n}" for n in range(1, celery_workers + 1)],
+                                " ready.")
+        stack.api("POST", "/pools", json={  # what ops do once: docs/operations.md
+            "name": "akhbar_crawl", "slots": CRAWL_POOL_SLOTS,
+            "description": "concurrent crawls (news_daily source.crawl)"})
     except BaseException:
         stack.stop()
         print(stack.log_tail("scheduler"), file=sys.stderr)
@@ -265,3 +282,54 @@ def cleanup(stack: AirflowStack) -> None:
     """Drop the stack's database and home once its processes are gone."""
     drop_database(stack.database_url)
     shutil.rmtree(stack.home, ignore_errors=True)
+
+
+# --- Test inputs shared by the Airflow test files ---------------------------------------------
+def write_sources(path: Path, base_url: str, *, dead_source: bool = False) -> Path:
+    """The repo's sources.yaml pointed at the demo site (and, optionally, a dead site)."""
+    config = yaml.safe_load((REPO / "sources.yaml").read_text().replace(
+        "${AKHBAR_DEMO_URL:-http://127.0.0.1:8765}", base_url))
+    config["retry_times"] = 0  # the dead site fails at once instead of after retries
+    if dead_source:
+        config["sources"].append({
+            "name": "deadsite", "language": "en", "max_pages": 5,
+            "start_urls": [f"http://127.0.0.1:{free_port()}/feed.xml"],
+        })
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+class AlertReceiver:
+    """A local webhook endpoint that records every JSON body posted to it."""
+
+    def __init__(self) -> None:
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append(json.loads(body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/akhbar"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def aws_connection(endpoint_url: str) -> str:
+    """`aws_default` as Airflow reads it from the environment: endpoint in the extras."""
+    return json.dumps({"conn_type": "aws", "login": "testing", "password": "testing",
+                       "extra": {"endpoint_url": endpoint_url, "region_name": "us-east-1"}})
+
+
+def parquet_keys(s3_endpoint, bucket: str, prefix: str) -> list[str]:
+    listing = s3_endpoint.client().list_objects_v2(Bucket=bucket, Prefix=prefix)
+    return sorted(o["Key"] for o in listing.get("Contents", []) if o["Key"].endswith(".parquet"))

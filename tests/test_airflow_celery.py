@@ -10,10 +10,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.airflow_stack import AirflowStack, cleanup, start_stack
+from tests.airflow_stack import (
+    AirflowStack,
+    aws_connection,
+    cleanup,
+    parquet_keys,
+    start_stack,
+    write_sources,
+)
 from tests.services import ensure_postgres, ensure_redis
-from tests.test_airflow_e2e import aws_connection, parquet_keys
-from tests.test_dags_news_daily import write_sources
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 

@@ -15,21 +15,23 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tests.airflow_stack import REPO, AirflowStack, cleanup, start_stack
+from tests.airflow_stack import (
+    REPO,
+    AirflowStack,
+    AlertReceiver,
+    aws_connection,
+    cleanup,
+    parquet_keys,
+    start_stack,
+    write_sources,
+)
 from tests.services import ensure_postgres
-from tests.test_dags_news_daily import AlertReceiver, write_sources
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 DAY = "2026-11-21"
 MAX_PAGES = 3
 SCREENSHOTS = REPO / "test-output"
-
-
-def aws_connection(endpoint_url: str) -> str:
-    """`aws_default` as Airflow reads it from the environment: endpoint in the extras."""
-    return json.dumps({"conn_type": "aws", "login": "testing", "password": "testing",
-                       "extra": {"endpoint_url": endpoint_url, "region_name": "us-east-1"}})
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +64,6 @@ def stack(s3_endpoint, demo_site, bucket: str, receiver: AlertReceiver,
     finally:
         running.stop()
         cleanup(running)
-
-
-def parquet_keys(s3_endpoint, bucket: str, prefix: str) -> list[str]:
-    listing = s3_endpoint.client().list_objects_v2(Bucket=bucket, Prefix=prefix)
-    return sorted(o["Key"] for o in listing.get("Contents", []) if o["Key"].endswith(".parquet"))
 
 
 def test_rest_trigger_with_params_writes_parquet_to_s3(stack: AirflowStack, s3_endpoint,

@@ -6,12 +6,9 @@ local lake; only the Airflow metadata DB is a throwaway SQLite file.
 
 from __future__ import annotations
 
-import json
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,24 +16,11 @@ import pytest
 import yaml
 
 from tests.airflow_env import REPO, airflow_db, dagbag  # noqa: F401 - fixtures
+from tests.airflow_stack import AlertReceiver, write_sources
 from tests.services import free_port
 
 DAY = "2026-11-20"
 MAX_PAGES = 5  # per source: a few articles each keeps a run at ~10-20 s
-
-
-def write_sources(path: Path, base_url: str, *, dead_source: bool = False) -> Path:
-    """The repo's sources.yaml pointed at the demo site (and, optionally, a dead site)."""
-    config = yaml.safe_load((REPO / "sources.yaml").read_text().replace(
-        "${AKHBAR_DEMO_URL:-http://127.0.0.1:8765}", base_url))
-    config["retry_times"] = 0  # the dead site fails at once instead of after retries
-    if dead_source:
-        config["sources"].append({
-            "name": "deadsite", "language": "en", "max_pages": 5,
-            "start_urls": [f"http://127.0.0.1:{free_port()}/feed.xml"],
-        })
-    path.write_text(yaml.safe_dump(config))
-    return path
 
 
 def run_states(dag_run) -> dict[tuple[str, int], str]:
@@ -68,31 +52,6 @@ def read(lake: str, dataset: str, day: str = DAY) -> pa.Table:
 def per_source(table: pa.Table) -> dict[str, int]:
     sources = table.column("source").to_pylist()
     return {name: sources.count(name) for name in sorted(set(sources))}
-
-
-class AlertReceiver:
-    """A local webhook endpoint that records every JSON body posted to it."""
-
-    def __init__(self) -> None:
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                received.append(json.loads(body))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/akhbar"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -143,3 +143,8 @@ def test_article_fields_and_json_dict():
         "url", "canonical_url", "site_name", "language", "title", "subtitle", "text",
         "text_normalized", "authors", "published", "modified", "section", "tags", "image",
     }
+
+
+def test_clean_author_drops_roles_and_analysis_prefix():
+    assert clean_author("Analysis by Chris Cillizza, CNN Editor-at-large") == ["Chris Cillizza"]
+    assert clean_author("بقلم: ليلى حسن، مراسلة الجزيرة") == ["ليلى حسن"]

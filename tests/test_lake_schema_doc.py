@@ -40,3 +40,10 @@ def test_doc_columns_types_and_nullability_match_code():
 def test_partition_keys_are_not_columns():
     for schema in SCHEMAS.values():
         assert "dt" not in schema.names and "source" not in schema.names
+
+
+def test_doc_is_the_generated_text():
+    """Meanings and examples too: regenerate with `python -m processing.lake.schemas`."""
+    from processing.lake.schemas import schema_markdown
+
+    assert DOC.read_text(encoding="utf-8") == schema_markdown()

@@ -101,3 +101,19 @@ def test_partition_key_that_contradicts_the_partition_is_refused(local_lake):
     rows = [r | {"source": "elsewhere"} for r in article_rows(1)]
     with pytest.raises(SchemaError, match="source"):
         open_lake(local_lake).write_partition("articles", "2026-11-28", "s", rows)
+
+
+def test_a_table_is_conformed_casting_types_and_dropping_matching_partition_keys(local_lake):
+    import pyarrow as pa
+
+    table = to_table("articles", article_rows(3))
+    table = table.set_column(table.schema.get_field_index("word_count"), "word_count",
+                             pa.array([5, 6, 7], pa.int64()))
+    table = table.select(list(reversed(table.column_names)))
+    table = table.append_column("source", pa.array(["s"] * 3)).drop_columns(["subtitle"])
+    lake = open_lake(local_lake)
+    lake.write_partition("articles", "2026-11-28", "s", table)
+    back = lake.read("articles")
+    assert back.schema.field("word_count").type == pa.int32()
+    assert sorted(back.column("word_count").to_pylist()) == [5, 6, 7]
+    assert back.column("subtitle").null_count == 3

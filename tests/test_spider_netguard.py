@@ -35,6 +35,7 @@ def guarded(tmp_path_factory: pytest.TempPathFactory):
         site.routes["/go/local"] = redirect(f"http://localhost:{port}/news/secret.html")
         site.page("/feed.xml", rss2([(u, None) for u in (
             "http://10.0.0.1/x", "http://169.254.169.254/latest/meta-data/",
+            f"http://2130706433:{port}/news/secret.html",  # 127.0.0.1 spelled as an integer
             f"{public}/go/metadata", f"{public}/go/local", f"{public}/news/ok.html")]))
         site.page("/local.xml", rss2([(f"{public}/go/local", None)]))
         sources = tmp / "sources.yaml"
@@ -44,7 +45,7 @@ retry_times: 1
 sources:
   - name: guarded
     start_urls: ["{public}/feed.xml"]
-    allowed_domains: [{PUBLIC_NAME}, 10.0.0.1, 169.254.169.254, localhost]
+    allowed_domains: [{PUBLIC_NAME}, 10.0.0.1, 169.254.169.254, localhost, "2130706433"]
   - name: switched
     start_urls: ["{public}/local.xml"]
     allowed_domains: [{PUBLIC_NAME}, localhost]
@@ -93,3 +94,9 @@ def test_the_switch_allows_private_targets(guarded) -> None:
     row = guarded["switched_rows"][f"{guarded['public']}/go/local"]
     assert row["error"] is None and row["status"] == 200
     assert row["final_url"].startswith("http://localhost:")
+
+
+def test_obfuscated_loopback_is_caught_after_resolution(guarded) -> None:
+    port = guarded["public"].rsplit(":", 1)[1]
+    row = guarded["rows"][f"http://2130706433:{port}/news/secret.html"]
+    assert row["error"] == "private_network" and "127.0.0.1" in row["error_detail"]

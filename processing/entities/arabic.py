@@ -33,14 +33,21 @@ from processing.entities.propagate import propagate
 MODEL_DIR = Path(__file__).parent / "models" / "ar_anercorp"
 _DIACRITICS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
 _WORDLIKE_RE = re.compile(r"\w")
+FUNCTION_WORD_ZIPF = 6.6  # في, من, على, إن ... never start or end a name
 ALIAS_MAX_ZIPF = 5.3  # a bare surname more common than this is a common word ("الله")
 
 
 class ArabicFeaturizer:
     """Raw text -> model tokens and feature strings; shared by training and inference."""
 
-    def __init__(self, gazetteer: Gazetteer, frequencies: dict[str, float] | None = None):
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        frequencies: dict[str, float] | None = None,
+        lexeme_features: str = "v1",
+    ):
         self.gazetteer = gazetteer
+        self.lexeme_features = lexeme_features
         self.frequencies = frequencies if frequencies is not None else default_frequencies()
         self.splitter = CliticSplitter(self.frequencies, gazetteer.single_word_keys)
         self._feature = lru_cache(maxsize=200_000)(self._compute_feature)
@@ -68,7 +75,7 @@ class ArabicFeaturizer:
         from spacy.attrs import NORM
         from spacy.tokens import Doc
 
-        install_lexeme_features(vocab)
+        install_lexeme_features(vocab, self.lexeme_features)
         doc = Doc(vocab, words=[p.word for p in pieces])
         if pieces:
             add = vocab.strings.add
@@ -82,21 +89,41 @@ def _stem(word: str) -> str:
     return word[2:] if word.startswith(ARTICLE) and len(word) > 4 else word
 
 
+_VOWELS = frozenset("اويىآأإؤئء")
+
+
+def _letter_pattern(word: str) -> str:
+    """Consonant/vowel skeleton of the stem (شوفكوفسكي -> CVCCVCCCV): foreign names
+    transliterated into Arabic have long-vowel patterns that native word patterns lack."""
+    stem = _stem(word)
+    return "".join("V" if c in _VOWELS else "T" if c == "ة" else "C" for c in stem[:10])
+
+
 # Lexeme features the model embeds (besides the word itself and the NORM feature string),
-# chosen for Arabic morphology: stem, its first two and last three letters, last letter + length.
-_LEXEME_FEATURES = {
-    "LOWER": _stem,
-    "PREFIX": lambda w: _stem(w)[:2],
-    "SUFFIX": lambda w: _stem(w)[-3:],
-    "SHAPE": lambda w: _stem(w)[-1:] + str(min(len(_stem(w)), 9)),
+# chosen for Arabic morphology: stem, its first two and last three letters, and (v1) last letter
+# + length or (v2) the consonant/vowel pattern. The version is stored in the model's meta.
+LEXEME_FEATURES = {
+    "v1": {
+        "LOWER": _stem,
+        "PREFIX": lambda w: _stem(w)[:2],
+        "SUFFIX": lambda w: _stem(w)[-3:],
+        "SHAPE": lambda w: _stem(w)[-1:] + str(min(len(_stem(w)), 9)),
+    },
+    "v2": {
+        "LOWER": _stem,
+        "PREFIX": lambda w: _stem(w)[:2],
+        "SUFFIX": lambda w: _stem(w)[-3:],
+        "SHAPE": _letter_pattern,
+    },
 }
+META_KEY = "akhbar_lexeme_features"
 
 
-def install_lexeme_features(vocab) -> None:
-    """Make new lexemes in `vocab` carry the Arabic features (idempotent; train and run time)."""
+def install_lexeme_features(vocab, version: str) -> None:
+    """Make new lexemes in `vocab` carry the Arabic features (train and run time alike)."""
     from spacy import attrs
 
-    for name, getter in _LEXEME_FEATURES.items():
+    for name, getter in LEXEME_FEATURES[version].items():
         vocab.lex_attr_getters[getattr(attrs, name)] = getter
 
 
@@ -155,29 +182,45 @@ class ArabicPipeline:
 
     def __init__(self, model_dir: Path | None = MODEL_DIR, *, nlp=None, use_gazetteer=True):
         self.gazetteer = load_gazetteer("ar")
-        self.featurizer = ArabicFeaturizer(self.gazetteer)
         self.use_gazetteer = use_gazetteer
         self.nlp = nlp
         if nlp is None and model_dir is not None and (Path(model_dir) / "config.cfg").exists():
             import spacy
 
             self.nlp = spacy.load(model_dir)
+        version = self.nlp.meta.get(META_KEY, "v1") if self.nlp is not None else "v1"
+        self.featurizer = ArabicFeaturizer(self.gazetteer, lexeme_features=version)
 
     def _alias_ok(self, key: str) -> bool:
         return len(key) >= 3 and self.featurizer.zipf(key) < ALIAS_MAX_ZIPF
 
     def _spans(self, pieces: list[Piece], doc) -> list[tuple[int, int, str]]:
+        """Model spans without function words at their edges, merged with the gazetteer:
+        a gazetteer name is added where the model found nothing, and a longer multi-word
+        gazetteer name replaces a model span it contains (أمريكا -> أمريكا الجنوبية)."""
         model = [(ent.start, ent.end, ent.label_) for ent in doc.ents] if doc is not None else []
-        taken = [False] * len(pieces)
-        for first, last, _ in model:
-            taken[first:last] = [True] * (last - first)
+        model = [self._strip_function_words(pieces, *span) for span in model]
+        model = [span for span in model if span[0] < span[1]]
+        if not self.use_gazetteer:
+            return sorted(model)
         keys = [lookup_key(p.word) for p in pieces]
-        extra = [
-            (m.first, m.last, m.label)
-            for m in (self.gazetteer.match(keys) if self.use_gazetteer else [])
-            if not any(taken[m.first : m.last])
-        ]
-        return sorted(model + extra)
+        for match in self.gazetteer.match(keys):
+            inside = [s for s in model if s[0] < match.last and s[1] > match.first]
+            contained = all(match.first <= s[0] and s[1] <= match.last for s in inside)
+            if not inside or (contained and match.last - match.first > 1):
+                model = [s for s in model if s not in inside]
+                model.append((match.first, match.last, match.label))
+        return sorted(model)
+
+    def _strip_function_words(
+        self, pieces: list[Piece], first: int, last: int, label: str
+    ) -> tuple[int, int, str]:
+        """Drop very frequent words (في, من, على) that the model sometimes runs into a span."""
+        while first < last and self.featurizer.zipf(pieces[first].source) >= FUNCTION_WORD_ZIPF:
+            first += 1
+        while last > first and self.featurizer.zipf(pieces[last - 1].source) >= FUNCTION_WORD_ZIPF:
+            last -= 1
+        return first, last, label
 
     def extract(self, texts: list[str], batch_size: int = 64) -> list[list[Entity]]:
         all_pieces = [self.featurizer.pieces(text) for text in texts]

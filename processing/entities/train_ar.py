@@ -24,7 +24,12 @@ import shutil  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from processing.entities.arabic import MODEL_DIR, ArabicFeaturizer, ArabicPipeline  # noqa: E402
+from processing.entities.arabic import (  # noqa: E402
+    META_KEY,
+    MODEL_DIR,
+    ArabicFeaturizer,
+    ArabicPipeline,
+)
 from processing.entities.arabic_text import CONJUNCTIONS, PREPOSITIONS, Piece  # noqa: E402
 from processing.entities.evaluation import CORPUS_LABELS, Sentence, read_conll, score  # noqa: E402
 from processing.entities.gazetteer import load_gazetteer  # noqa: E402
@@ -164,7 +169,9 @@ def train(data: Path, out: Path, config_path: Path, log=print) -> dict:
     model_config = {key: config[key] for key in ("nlp", "components")}
     nlp = spacy.util.load_model_from_config(Config(model_config), auto_fill=True, validate=True)
     gazetteer = load_gazetteer("ar")
-    featurizer = ArabicFeaturizer(gazetteer)
+    version = str(training.get("lexeme_features", "v1"))
+    nlp.meta[META_KEY] = version
+    featurizer = ArabicFeaturizer(gazetteer, lexeme_features=version)
     tagged = tag_sentences(featurizer, read_conll(data / "train.txt"))
     inventory = mention_inventory(featurizer, tagged)
     augment = float(training.get("replace_mention_probability", 0.0))

@@ -29,6 +29,8 @@ _PROMO = re.compile(
 )
 _COPYRIGHT = re.compile(r"©|\bcopyright\b|all rights reserved|جميع الحقوق محفوظة", re.IGNORECASE)
 _TRAILING_TAG = re.compile(r"\s*[\[(][^\])]{1,20}[\])]\W*$")
+# "Read more: <link>", "اقرأ أيضا.. <link>", "Related | <link>", "Also - <link>"
+_LABEL_SEP = re.compile(r"\s*(?::|：|\.{2,}|…|\||\s[-–—]\s)\s*")
 _TERMINAL = re.compile(r"[.!?。！？؟\"”»)\]…:;]\s*$")
 
 
@@ -62,8 +64,8 @@ def line_is_link(line: str, links: set[str]) -> bool:
     tagged = _TRAILING_TAG.sub("", line)  # "Headline [VIDEO]|" teasers
     if tagged != line and _key(tagged) in links:
         return True
-    label, sep, rest = line.partition(":")
-    return bool(sep) and len(label) <= 30 and _key(rest) in links
+    parts = _LABEL_SEP.split(line, maxsplit=1)
+    return len(parts) == 2 and len(parts[0]) <= 30 and _key(parts[1]) in links
 
 
 def line_starts_with_link(line: str, links: set[str]) -> bool:
@@ -87,7 +89,8 @@ def _is_title_echo(line: str, titles: list[str]) -> bool:
 
 
 def _is_meta_line(line: str) -> bool:
-    if len(line) > 160:
+    """A byline/dateline/credit line ("Posted by X on 2024-10-17", "Updated 10:45")."""
+    if len(line) > 160 or "(@" in line:  # "— Name (@handle) date" closes a quoted post
         return False
     return bool(_META_WORDS.search(line)) or (
         bool(_DATE_LIKE.search(line)) and len(_WORDS.findall(line)) <= 12

@@ -15,6 +15,8 @@ from processing.extract.metadata import PageMetadata, extract_metadata, parse_tr
 
 MIN_TEXT_CHARS = 150
 MIN_TEXT_WORDS = 25
+LISTING_TEASER_BLOCKS = 4  # <article>/<time> elements that make a page a listing
+UNDECLARED_MIN_CHARS = 1000  # prose needed when a page declares nothing about itself
 
 
 def _parse(text: str) -> Any:
@@ -22,10 +24,6 @@ def _parse(text: str) -> Any:
         return parse_tree(text)
     except (ParserError, ValueError) as exc:
         raise ExtractionError("extraction_failed", f"unparsable HTML: {exc}") from exc
-
-
-LISTING_TEASER_BLOCKS = 4
-UNDECLARED_MIN_CHARS = 1000
 
 
 def _looks_like_article(md: PageMetadata, text: str, link_share: float) -> bool:

@@ -25,20 +25,27 @@ _PROTECTED = {"html", "body", "article", "main"}
 
 
 _FORM_ANCHORS = etree.XPath("//form | //input[@type='email'] | //textarea")
-_HIDDEN = etree.XPath(
-    "//*[@hidden or @aria-hidden='true' or contains(@style, 'none') or contains(@style, 'hidden')]"
-)
+# Attribute values come back from C in one XPath call: far cheaper than testing predicates on
+# every element.
+_HIDING_ATTRS = etree.XPath("//@hidden | //@aria-hidden | //@style")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 def prune_hidden(tree: Any) -> None:
     """Drop what the reader never sees (hidden attribute, aria-hidden, inline display:none)."""
-    for node in _HIDDEN(tree):
-        style = node.get("style")
-        only_styled = node.get("hidden") is None and node.get("aria-hidden") is None
-        if style is not None and only_styled and not _HIDDEN_STYLE.search(style):
+    doomed = []
+    for value in _HIDING_ATTRS(tree):
+        name = value.attrname
+        if name == "style":
+            if ("none" not in value and "hidden" not in value) or not _HIDDEN_STYLE.search(value):
+                continue
+        elif name == "aria-hidden" and value != "true":
             continue
-        if node.tag not in _PROTECTED and node.getparent() is not None:
+        node = value.getparent()
+        if node.tag not in _PROTECTED:
+            doomed.append(node)
+    for node in doomed:
+        if node.getparent() is not None:
             node.drop_tree()
 
 
@@ -75,7 +82,12 @@ _CHROME_NAME = re.compile(
     re.IGNORECASE,
 )
 CHROME_BLOCK_MAX_CHARS = 1200
-_NAME_ATTRS = etree.XPath("//@class | //@id")
+# Chrome blocks are containers; inline elements (a, span, img, i) are not worth the look.
+_NAME_ATTRS = etree.XPath(
+    "//div/@class | //section/@class | //aside/@class | //ul/@class | //nav/@class"
+    " | //footer/@class | //p/@class | //header/@class | //ol/@class | //figure/@class"
+    " | //div/@id | //section/@id | //aside/@id | //ul/@id"
+)
 # A block also named like the story itself ("entry-content-read-more") is never chrome.
 _CONTENT_NAME = re.compile(r"content|body|article|story|entry|text|main", re.IGNORECASE)
 
@@ -93,7 +105,6 @@ def _text_at_most(node: Any, limit: int) -> bool:
 def prune_named_chrome(tree: Any) -> None:
     """Drop small blocks whose class or id names them as chrome (share bars, related lists)."""
     doomed = []
-    # Attribute values come back from C in one XPath call: far cheaper than visiting elements.
     for value in _NAME_ATTRS(tree):
         if not _CHROME_NAME.search(value) or _CONTENT_NAME.search(value):
             continue
@@ -149,10 +160,44 @@ def _text_at_least(node: Any, limit: int) -> bool:
     return False
 
 
+# A card tucked inside a paragraph (a person's photo and links shown on hover): not prose.
+_CARD = "span[.//img][count(.//a) >= 2]"
+_INLINE_CARDS = etree.XPath(f"//p//{_CARD}[not(.//{_CARD})]")  # innermost only
+
+
+def prune_inline_cards(tree: Any) -> None:
+    """Drop hover cards inside paragraphs, keeping the text that follows them."""
+    for card in _INLINE_CARDS(tree):
+        if card.getparent() is not None:
+            card.drop_tree()
+
+
+_EMBEDDED_POSTS = etree.XPath(
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
+    " or contains(@class, 'tiktok-embed')]"
+)
+
+
+def keep_embedded_posts(tree: Any) -> None:
+    """A quoted post (tweet, Instagram) is part of the story: drop the class that makes
+    extractors discard it as a social widget."""
+    for quote in _EMBEDDED_POSTS(tree):
+        quote.attrib.pop("class", None)
+        size = len(quote.text_content().strip())
+        # Wrappers that hold nothing but the post carry the same "social" names.
+        for wrapper in quote.iterancestors():
+            if wrapper.tag in _PROTECTED or len(wrapper.text_content().strip()) > size + 40:
+                break
+            wrapper.attrib.pop("class", None)
+            wrapper.attrib.pop("id", None)
+
+
 def prune_page_chrome(tree: Any) -> None:
     """All tree-level rules, cheapest first. Mutates ``tree``."""
+    keep_embedded_posts(tree)
     prune_hidden(tree)
     prune_form_blocks(tree)
+    prune_inline_cards(tree)
     prune_named_chrome(tree)
     join_split_bodies(tree)
     etree.strip_elements(tree, *_NEVER_CONTENT, with_tail=False)
