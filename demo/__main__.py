@@ -29,14 +29,16 @@ def _print_summary(summary: dict, lake: str) -> None:
             for name in files:
                 print(f"  {name}")
     print()
-    header = f"{'source':<10} {'fetched':>8} {'articles':>9} {'rejects':>8} {'entities':>9}"
+    header = (f"{'source':<10} {'requests':>9} {'pages':>6} {'articles':>9} {'rejects':>8} "
+              f"{'entities':>9}")
     print(header)
     print("-" * len(header))
     for name, entry in summary["sources"].items():
         if "error" in entry:
             print(f"{name:<10} FAILED: {entry['error'].splitlines()[0]}")
             continue
-        print(f"{name:<10} {entry.get('fetched') or 0:>8} {entry.get('articles', 0):>9} "
+        print(f"{name:<10} {entry.get('requests') or 0:>9} {entry.get('fetched') or 0:>6} "
+              f"{entry.get('articles', 0):>9} "
               f"{entry.get('rejects', 0):>8} {entry.get('entities', 0):>9}")
     articles = ds.dataset(Path(lake) / "articles", partitioning="hive").to_table(
         columns=["source", "language", "title"]

@@ -84,7 +84,7 @@ def summary_line(summary: dict) -> dict:
     """The compact per-source counts an operator reads (the crawl stats stay in crawl_log)."""
     per_source = {}
     for name, entry in summary["sources"].items():
-        per_source[name] = {k: entry.get(k) for k in ("fetched", "articles", "rejects",
+        per_source[name] = {k: entry.get(k) for k in ("requests", "fetched", "articles", "rejects",
                                                       "entities", "reject_reasons", "error")
                             if k in entry}
     return {"run_id": summary["run_id"], "date": summary["date"], "lake": summary["lake"],

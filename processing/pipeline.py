@@ -96,11 +96,11 @@ def run(
         try:
             crawl = crawl_source(sources_file=sources_file, source=source.name, date=date,
                                  lake=lake, run_id=run_id, max_pages=max_pages)
-            entry["fetched"] = crawl.get("pages_fetched", crawl.get("responses"))
+            entry["requests"] = crawl.get("requests")
             entry["crawl"] = crawl
             processed = process_source(sources_file=sources_file, source=source.name,
                                        date=date, lake=lake, run_id=run_id)
-            entry.update(articles=processed["articles"], rejects=processed["rejects"],
+            entry.update(fetched=processed["pages"], articles=processed["articles"], rejects=processed["rejects"],
                          entities=processed["entities"],
                          reject_reasons=processed["reject_reasons"])
         except CrawlError as exc:

@@ -49,6 +49,7 @@ def test_fixture_set_covers_four_templates_and_twelve_pages():
 def test_arabic_page_metadata_exact(page: Path):
     gold, article = _extract(page)
     assert article.title == gold["title"]
+    assert article.subtitle == gold["subtitle"]
     assert article.published is not None
     assert article.published.tzinfo is not None
     assert article.published.date().isoformat() == gold["published"]

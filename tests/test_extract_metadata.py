@@ -124,6 +124,7 @@ def test_language_detection_with_hint():
     assert detect_language("The council approved the plan after a long debate on Tuesday.") == "en"
     assert detect_language("وافق المجلس على الخطة بعد نقاش طويل يوم الثلاثاء") == "ar"
     assert detect_language("ok", hint="fr") == "fr"
+    assert detect_language("وزیر خارجه ایران گفت که گفتگوها با کشورهای همسایه ادامه دارد") == "fa"
 
 
 def test_article_fields_and_json_dict():

@@ -10,13 +10,15 @@ import pytest
 from processing.lake import open_lake
 from tests.lake_helpers import article_rows
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "lake.md"
+REPO = Path(__file__).resolve().parent.parent
+DOC = REPO / "docs" / "lake.md"
+README = REPO / "README.md"
 MARK = re.compile(r"^# --- recipe: (\w+) ---$", re.M)
 
 
-def recipe_block() -> tuple[str, dict[str, str]]:
+def recipe_block(doc: Path = DOC) -> tuple[str, dict[str, str]]:
     """(setup code, {name: recipe code}) from the first python block after the recipes heading."""
-    text = DOC.read_text(encoding="utf-8")
+    text = doc.read_text(encoding="utf-8")
     section = text.split("## Reading the lake (recipes)", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     parts = MARK.split(code)
@@ -39,6 +41,11 @@ def _rows_of(name: str, value) -> list[dict]:
 def test_doc_has_all_four_recipes():
     _, recipes = recipe_block()
     assert set(recipes) == set(RESULTS)
+
+
+def test_readme_shows_the_same_recipes():
+    """The README's copy is what users paste; it must be the block this file executes."""
+    assert recipe_block(README) == recipe_block(DOC)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
+_PERSIAN_ONLY = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")  # پ چ ژ گ ک ی
+_URDU_ONLY = re.compile("[\u0679\u0688\u0691\u06ba\u06d2\u06be]")  # ٹ ڈ ڑ ں ے ھ
 _identifier = None
 
 
@@ -25,7 +27,11 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
         return hint
     arabic = len(_ARABIC.findall(sample))
     if arabic / letters > 0.6:
-        # py3langid mixes up ar/fa/ur on short texts; the hint decides between them.
+        # py3langid mixes up ar/fa/ur on short texts: letters Arabic does not use decide.
+        if len(_URDU_ONLY.findall(sample)) > 0.02 * arabic:
+            return "ur"
+        if len(_PERSIAN_ONLY.findall(sample)) > 0.02 * arabic:
+            return "fa"
         return hint if hint in {"fa", "ur", "ps", "ku"} else "ar"
     if letters < 40 and hint:
         return hint
