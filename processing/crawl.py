@@ -8,6 +8,7 @@ crawl live in the Airflow task log.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -66,10 +67,8 @@ def run_spider(
         log.info("[spider %s] %s", source, line)
         tail = (tail + [line])[-20:]
         if line.startswith("{"):
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 last_json = json.loads(line)
-            except json.JSONDecodeError:
-                pass
     code = process.wait(timeout=timeout_s)
     if code != 0 or last_json is None:
         raise CrawlError(

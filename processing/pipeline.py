@@ -100,8 +100,8 @@ def run(
             entry["crawl"] = crawl
             processed = process_source(sources_file=sources_file, source=source.name,
                                        date=date, lake=lake, run_id=run_id)
-            entry.update(fetched=processed["pages"], articles=processed["articles"], rejects=processed["rejects"],
-                         entities=processed["entities"],
+            entry.update(fetched=processed["pages"], articles=processed["articles"],
+                         rejects=processed["rejects"], entities=processed["entities"],
                          reject_reasons=processed["reject_reasons"])
         except CrawlError as exc:
             log.error("source %s failed: %s", source.name, exc)
