@@ -26,6 +26,7 @@ from processing.entities.arabic_text import (
     lookup_key,
     tokenize,
 )
+from processing.entities.arabic_titles import titled_names
 from processing.entities.entity import LABELS, Entity
 from processing.entities.gazetteer import Gazetteer, load_gazetteer
 from processing.entities.propagate import propagate
@@ -180,9 +181,17 @@ def spans_to_entities(
 class ArabicPipeline:
     """Model (if shipped) + gazetteer ensemble + within-document propagation."""
 
-    def __init__(self, model_dir: Path | None = MODEL_DIR, *, nlp=None, use_gazetteer=True):
+    def __init__(
+        self,
+        model_dir: Path | None = MODEL_DIR,
+        *,
+        nlp=None,
+        use_gazetteer: bool = True,
+        use_titles: bool = True,
+    ):
         self.gazetteer = load_gazetteer("ar")
         self.use_gazetteer = use_gazetteer
+        self.use_titles = use_titles
         self.nlp = nlp
         if nlp is None and model_dir is not None and (Path(model_dir) / "config.cfg").exists():
             import spacy
@@ -201,6 +210,8 @@ class ArabicPipeline:
         model = [(ent.start, ent.end, ent.label_) for ent in doc.ents] if doc is not None else []
         model = [self._strip_function_words(pieces, *span) for span in model]
         model = [span for span in model if span[0] < span[1]]
+        if self.use_titles:
+            model = self._add_titled_names(pieces, model)
         if not self.use_gazetteer:
             return sorted(model)
         keys = [lookup_key(p.word) for p in pieces]
@@ -211,6 +222,21 @@ class ArabicPipeline:
                 model = [s for s in model if s not in inside]
                 model.append((match.first, match.last, match.label))
         return sorted(model)
+
+    def _add_titled_names(
+        self, pieces: list[Piece], spans: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """Names after titles are PER; they replace model spans they cover (جورجيا LOC inside
+        جورجيا ميلوني) or overlapping PER spans (سعيد -> قيس سعيد)."""
+        for first, last in titled_names(pieces, self.featurizer.zipf):
+            overlap = [s for s in spans if s[0] < last and s[1] > first]
+            replaceable = all(
+                s[2] == "PER" or (first <= s[0] and s[1] <= last) for s in overlap
+            )
+            if replaceable:
+                spans = [s for s in spans if s not in overlap]
+                spans.append((first, last, "PER"))
+        return spans
 
     def _strip_function_words(
         self, pieces: list[Piece], first: int, last: int, label: str

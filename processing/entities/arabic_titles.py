@@ -21,7 +21,7 @@ TITLES = frozenset(
     البابا الإمام المتحدث الناطق المدير مدير المديرة الأمين القاضي المحامي الكاتب الكاتبة
     الصحفي الصحفية المخرج الممثل الممثلة المطرب المطربة الحارس المدافع المهاجم الروائي
     الزعيم زعيم قائد القائد المرشح المرشحة الأستاذ الأستاذة البروفيسور المفوض المبعوث
-    نظيره نظيرته أمينة المعرض المحلل
+    نظيره نظيرته
     """.split()
 )
 # Words that continue a title phrase without being part of the name.
@@ -29,20 +29,57 @@ _TITLE_CONTINUATIONS = frozenset(
     fold(w) for w in "الوزراء الحكومة الدولة الجمهورية العام العامة باسم السابق السابقة".split()
 )
 NAME_PARTICLES = frozenset(fold(w) for w in "عبد أبو ابو بن بنت آل ولد".split())
-MAX_NAME_TOKENS = 5
 MAX_TITLE_MODIFIERS = 4
-FIRST_NAME_MAX_ZIPF = 5.0  # a first word more common than this is a word, not a name
-LATER_MAX_ZIPF = 5.4
-DEFINITE_SURNAME_MAX_ZIPF = 4.7  # السيسي yes, الخميس no
+FIRST_NAME_MAX_ZIPF = 5.0  # a lone first word more common than this is a word, not a name
+COMMON_FIRST_NAME_MAX_ZIPF = 6.2  # محمد, علي: allowed when a surname follows
+SECOND_MAX_ZIPF = 5.4  # قيس سعيد
+DEFINITE_SURNAME_MAX_ZIPF = 4.7  # عبد الفتاح السيسي yes, ... الخميس no
+LATER_MAX_ZIPF = 3.0  # a third name word must be rare (غيبريسوس), else the name has ended
 
 
 def _is_word(piece: Piece) -> bool:
     return piece.word.isalpha() and len(piece.word) > 1
 
 
-def titled_names(
-    pieces: list[Piece], zipf: Callable[[str], float]
-) -> list[tuple[int, int]]:
+def _definite(piece: Piece) -> bool:
+    return piece.source.startswith("ال")  # source, not folded word: ألكسندر is not definite
+
+
+def _name_end(pieces: list[Piece], start: int, zipf: Callable[[str], float]) -> int:
+    """End of the name starting at `start` (== start when there is none)."""
+    j, k, n = start, 0, len(pieces)  # k counts name words (particles excluded)
+    while j < n and _is_word(pieces[j]) and pieces[j].word not in TITLES:
+        piece = pieces[j]
+        if j > start and pieces[j - 1].end == piece.start:
+            break  # a clitic glued to this word (وX): a new phrase starts
+        if piece.word in NAME_PARTICLES:
+            j += 1
+            continue
+        after_particle = j > start and pieces[j - 1].word in NAME_PARTICLES
+        frequency = zipf(piece.source)
+        if after_particle:
+            ok = True
+        elif k == 0:
+            ok = not _definite(piece) and frequency <= COMMON_FIRST_NAME_MAX_ZIPF
+        elif _definite(piece):
+            ok = k == 1 and frequency <= DEFINITE_SURNAME_MAX_ZIPF
+        elif k == 1:
+            ok = frequency <= SECOND_MAX_ZIPF
+        else:
+            ok = frequency < LATER_MAX_ZIPF
+        if not ok:
+            break
+        j += 1
+        k += 1
+    while j > start and pieces[j - 1].word in NAME_PARTICLES:
+        j -= 1
+    names = [p for p in pieces[start:j] if p.word not in NAME_PARTICLES]
+    if len(names) == 1 and zipf(names[0].source) > FIRST_NAME_MAX_ZIPF:
+        return start  # a lone common word after a title ("الرئيس قال")
+    return j
+
+
+def titled_names(pieces: list[Piece], zipf: Callable[[str], float]) -> list[tuple[int, int]]:
     """(first, last) piece ranges of names that follow a title."""
     spans: list[tuple[int, int]] = []
     i, n = 0, len(pieces)
@@ -50,43 +87,19 @@ def titled_names(
         if pieces[i].word not in TITLES:
             i += 1
             continue
-        j = i + 1
-        skipped = 0
+        j, skipped = i + 1, 0
         while (
             j < n
             and skipped < MAX_TITLE_MODIFIERS
             and _is_word(pieces[j])
-            and (pieces[j].word.startswith("ال") or pieces[j].word in _TITLE_CONTINUATIONS)
-            and pieces[j].word not in NAME_PARTICLES
+            and (_definite(pieces[j]) or pieces[j].word in _TITLE_CONTINUATIONS)
         ):
             j += 1
             skipped += 1
-        start = j
-        while j < n and j - start < MAX_NAME_TOKENS and _is_word(pieces[j]):
-            word = pieces[j]
-            if pieces[j].word in TITLES:
-                break
-            if j > start and pieces[j - 1].end == word.start:
-                break  # a clitic glued to the next word: و starts a new phrase
-            frequency = zipf(word.source)
-            after_particle = j > start and pieces[j - 1].word in NAME_PARTICLES
-            if word.word in NAME_PARTICLES:
-                j += 1
-                continue
-            if j == start:
-                if word.word.startswith("ال") or frequency > FIRST_NAME_MAX_ZIPF:
-                    break
-            elif word.word.startswith("ال") and not after_particle:
-                if frequency > DEFINITE_SURNAME_MAX_ZIPF:
-                    break
-            elif frequency > LATER_MAX_ZIPF and not after_particle:
-                break
-            j += 1
-        while j > start and pieces[j - 1].word in NAME_PARTICLES:
-            j -= 1
-        if j > start:
-            spans.append((start, j))
-            i = j
+        end = _name_end(pieces, j, zipf)
+        if end > j:
+            spans.append((j, end))
+            i = end
         else:
             i += 1
     return spans
