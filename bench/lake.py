@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def synth_partition(day: str, source: str, count: int, start_id: int, vocab: np.
     """`count` articles with ~3 KB of text each, validated through `to_table` like real ones."""
     ranks = np.minimum(rng.zipf(1.3, size=(count, 520)) - 1, len(vocab) - 1)
     base = datetime.fromisoformat(f"{day}T00:00:00+00:00")
-    language = "ar" if hash(source) % 2 else "en"
+    language = "ar" if zlib.crc32(source.encode()) % 2 else "en"  # same split every run
     rows = []
     for i in range(count):
         words = vocab[ranks[i]]
@@ -66,7 +67,7 @@ def synth_partition(day: str, source: str, count: int, start_id: int, vocab: np.
             "modified": None, "fetched_at": base + timedelta(hours=23),
             "section": ["world", "economy", "sport", "culture"][i % 4],
             "tags": list(words[40:44]), "image": f"{url}/lead.jpg",
-            "content_hash": f"{hash(text) & (2**64 - 1):016x}", "duplicate_of": None,
+            "content_hash": f"{zlib.crc32(text.encode()):016x}", "duplicate_of": None,
             "word_count": len(words),
             "entities": [{"text": w, "normalized": w, "label": ("PER", "ORG", "LOC")[k % 3],
                           "start": k * 10, "end": k * 10 + len(w)}

@@ -27,7 +27,6 @@ _LETTER_MAP = str.maketrans(
         "\u06a9": "\u0643",  # keheh -> ك
     }
 )
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 
 
 def strip_diacritics(text: str) -> str:
@@ -39,12 +38,3 @@ def normalize_arabic(text: str) -> str:
     """Search form of Arabic text: no tatweel or diacritics, alef/yeh/teh-marbuta unified."""
     text = unicodedata.normalize("NFC", text)
     return strip_diacritics(text).translate(_LETTER_MAP)
-
-
-def is_mostly_arabic(text: str, threshold: float = 0.3) -> bool:
-    """True when at least ``threshold`` of the letters are Arabic script."""
-    letters = [c for c in text[:4000] if c.isalpha()]
-    if not letters:
-        return False
-    arabic = sum(1 for c in letters if _ARABIC_LETTER.match(c))
-    return arabic / len(letters) >= threshold

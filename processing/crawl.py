@@ -28,6 +28,7 @@ class CrawlError(RuntimeError):
 def spider_command(
     *, sources_file: str, source: str, date: str, lake: str, run_id: str, max_pages: int | None
 ) -> list[str]:
+    """The child's argv: this interpreter, so the child runs in the same virtualenv."""
     command = [
         sys.executable, "-m", "spiders", "crawl",
         "--sources", str(sources_file), "--source", source,
@@ -39,6 +40,7 @@ def spider_command(
 
 
 def _child_env() -> dict[str, str]:
+    """Our environment plus the repo on PYTHONPATH, so `-m spiders` imports from any cwd."""
     env = dict(os.environ)
     paths = [str(REPO_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
     env["PYTHONPATH"] = os.pathsep.join(paths)
@@ -47,7 +49,7 @@ def _child_env() -> dict[str, str]:
 
 def run_spider(
     *, sources_file: str, source: str, date: str, lake: str, run_id: str,
-    max_pages: int | None = None, timeout_s: float | None = None,
+    max_pages: int | None = None,
 ) -> dict:
     """Crawl one source; returns the JSON stats the spider prints as its last stdout line."""
     command = spider_command(
@@ -69,7 +71,7 @@ def run_spider(
         if line.startswith("{"):
             with contextlib.suppress(json.JSONDecodeError):
                 last_json = json.loads(line)
-    code = process.wait(timeout=timeout_s)
+    code = process.wait()  # stdout is at EOF: the child has exited or closed it
     if code != 0 or last_json is None:
         raise CrawlError(
             f"spider for source {source!r} exited with code {code}; last output:\n"

@@ -1,7 +1,7 @@
 """Duplicate detection: exact (hash of the normalised text) then near-duplicate (MinHash/LSH).
 
-The index is filled with what is already known (earlier articles of the run, content hashes
-of recent days loaded from the lake) and asked, article by article, for an earlier twin.
+The index is filled with what is already known (earlier articles of the run, the articles of
+recent days loaded from the lake) and asked, article by article, for an earlier twin.
 A duplicate is never dropped here: the caller stores it with ``duplicate_of`` set.
 """
 
@@ -18,17 +18,20 @@ SHINGLE = 3
 THRESHOLD = 0.7
 
 
-def _canonical(text_normalized: str) -> str:
-    return " ".join(_TOKEN.findall(text_normalized.casefold()))
+def _tokens(text_normalized: str) -> list[str]:
+    return _TOKEN.findall(text_normalized.casefold())
+
+
+def _digest(tokens: list[str]) -> str:
+    return hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
 def content_hash(text_normalized: str) -> str:
     """SHA-256 of the normalised text's tokens: punctuation and spacing do not change it."""
-    return hashlib.sha256(_canonical(text_normalized).encode("utf-8")).hexdigest()
+    return _digest(_tokens(text_normalized))
 
 
-def _shingles(text_normalized: str) -> set[bytes]:
-    tokens = _TOKEN.findall(text_normalized.casefold())
+def _shingles(tokens: list[str]) -> set[bytes]:
     if len(tokens) < SHINGLE:
         return {" ".join(tokens).encode("utf-8")} if tokens else set()
     count = len(tokens) - SHINGLE + 1
@@ -53,35 +56,57 @@ class DedupIndex:
     def __len__(self) -> int:
         return len(self._by_hash)
 
-    def _minhash(self, text_normalized: str) -> MinHash | None:
-        shingles = _shingles(text_normalized)
+    def _fingerprint(self, text_normalized: str) -> tuple[str, MinHash | None]:
+        """Content hash and MinHash from one tokenisation (the MinHash is the costly part)."""
+        tokens = _tokens(text_normalized)
+        shingles = _shingles(tokens)
         if not shingles:
-            return None
+            return _digest(tokens), None
         minhash = MinHash(num_perm=self.num_perm)
         minhash.update_batch(list(shingles))
-        return minhash
+        return _digest(tokens), minhash
 
     def add_hash(self, article_id: str, digest: str) -> None:
-        """Register a known content hash only (history from the lake: exact matches only)."""
+        """Register a known content hash only (exact matches only, no near-duplicates)."""
         self._by_hash.setdefault(digest, article_id)
 
     def add(self, article_id: str, text_normalized: str) -> None:
         """Register an article so later ones can be matched against it (first id wins)."""
-        digest = content_hash(text_normalized)
-        self._by_hash.setdefault(digest, article_id)
-        if article_id in self._minhashes:
-            return
-        minhash = self._minhash(text_normalized)
-        if minhash is not None:
-            self._minhashes[article_id] = minhash
-            self._lsh.insert(article_id, minhash)
+        self._add(article_id, *self._fingerprint(text_normalized))
 
     def match(self, article_id: str, text_normalized: str) -> str | None:
         """The id of an earlier article with the same or nearly the same text, else None."""
-        earlier = self._by_hash.get(content_hash(text_normalized))
+        return self._match(article_id, *self._fingerprint(text_normalized))
+
+    def check_and_add(self, article_id: str, text_normalized: str) -> str | None:
+        """``match`` then ``add`` when the article is new: the usual one-pass loop."""
+        digest, minhash = self._fingerprint(text_normalized)
+        earlier = self._match(article_id, digest, minhash)
+        if earlier is None:
+            self._add(article_id, digest, minhash)
+        return earlier
+
+    def match_and_add(self, article_id: str, text_normalized: str) -> tuple[str, str | None]:
+        """(content hash, earlier twin or None), registering the article either way.
+
+        For callers that store every article, duplicates included, and need its hash: the
+        text is tokenised and MinHashed once instead of once per call.
+        """
+        digest, minhash = self._fingerprint(text_normalized)
+        earlier = self._match(article_id, digest, minhash)
+        self._add(article_id, digest, minhash)
+        return digest, earlier
+
+    def _add(self, article_id: str, digest: str, minhash: MinHash | None) -> None:
+        self._by_hash.setdefault(digest, article_id)
+        if minhash is not None and article_id not in self._minhashes:
+            self._minhashes[article_id] = minhash
+            self._lsh.insert(article_id, minhash)
+
+    def _match(self, article_id: str, digest: str, minhash: MinHash | None) -> str | None:
+        earlier = self._by_hash.get(digest)
         if earlier is not None and earlier != article_id:
             return earlier
-        minhash = self._minhash(text_normalized)
         if minhash is None:
             return None
         best_id, best_sim = None, 0.0
@@ -92,10 +117,3 @@ class DedupIndex:
             if similarity >= self.threshold and similarity > best_sim:
                 best_id, best_sim = candidate, similarity
         return best_id
-
-    def check_and_add(self, article_id: str, text_normalized: str) -> str | None:
-        """``match`` then ``add`` when the article is new: the usual one-pass loop."""
-        earlier = self.match(article_id, text_normalized)
-        if earlier is None:
-            self.add(article_id, text_normalized)
-        return earlier

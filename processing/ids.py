@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 ARTICLE_ID_HEX = 20  # 80 bits: collisions are negligible at billions of articles
 
@@ -14,7 +15,5 @@ def article_id(canonical_url: str) -> str:
 
 def new_run_id(date: str, prefix: str = "manual") -> str:
     """A run id that sorts by time and says where the run came from."""
-    from datetime import UTC, datetime
-
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     return f"{prefix}__{date}__{stamp}"

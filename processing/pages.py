@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from processing.dedup import DedupIndex, content_hash
+from processing.dedup import DedupIndex
 from processing.entities import extract_entities
 from processing.extract import ExtractionError, extract_article
 from processing.ids import article_id
+from processing.urls import canonicalize, trusted_canonical
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,9 @@ def process_pages(
                                        stage="extract", run_id=run_id))
             continue
         record = article.as_dict()
-        canonical = record.get("canonical_url") or url
+        # The id comes from the same canonical spelling the spider dedups on, so tracking
+        # parameters or a CMS canonical pointing at the home page cannot split or merge articles.
+        canonical = trusted_canonical(record.get("canonical_url")) or canonicalize(url)
         record["canonical_url"] = canonical
         record["article_id"] = article_id(canonical)
         if record["article_id"] in seen_ids:
@@ -114,9 +117,8 @@ def process_pages(
             continue
         seen_ids[record["article_id"]] = url
         normalized = record.get("text_normalized") or record["text"]
-        record["content_hash"] = content_hash(normalized)
-        record["duplicate_of"] = dedup.match(record["article_id"], normalized)
-        dedup.add(record["article_id"], normalized)
+        record["content_hash"], record["duplicate_of"] = dedup.match_and_add(
+            record["article_id"], normalized)
         record["word_count"] = len(record["text"].split())
         record["fetched_at"] = raw.get("fetched_at") or datetime.now(UTC)
         record["run_id"] = run_id

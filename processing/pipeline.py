@@ -22,6 +22,9 @@ from processing.sources import load_sources
 log = logging.getLogger(__name__)
 
 DEDUP_HISTORY_DAYS = 7  # near-duplicates are looked for in this many earlier days
+# What process_pages reads of a raw row; discovery and cache headers stay on disk.
+RAW_COLUMNS = ("url", "final_url", "status", "content_type", "body", "fetched_at", "error",
+               "error_detail")
 
 
 def crawl_source(
@@ -58,7 +61,7 @@ def process_source(
     config = load_sources(sources_file)
     language_hint = config.source(source).language
     store = open_lake(lake)
-    raw = store.read("raw", start=date, end=date, sources=[source])
+    raw = store.read("raw", start=date, end=date, sources=[source], columns=list(RAW_COLUMNS))
     output = process_pages(
         raw.to_pylist(), run_id=run_id, language_hint=language_hint,
         history=_history_index(lake, date),
@@ -87,7 +90,11 @@ def run(
     *, sources_file: str, date: str, lake: str, max_pages: int | None = None,
     sources: list[str] | None = None, run_id: str | None = None,
 ) -> dict:
-    """The whole pipeline for one date without Airflow; one failing source spares the others."""
+    """The whole pipeline for one date without Airflow.
+
+    A source whose crawl cannot run is recorded in `failed_sources` and the others go on; an
+    error while processing stops the run before publishing, so nothing half-staged goes live.
+    """
     config = load_sources(sources_file)
     run_id = run_id or new_run_id(date)
     summary: dict = {"run_id": run_id, "date": date, "lake": lake, "sources": {}}
@@ -130,8 +137,7 @@ def reprocess(
     summary: dict = {"start": start, "end": end, "days": {}}
     for day in _dates(start, end):
         day_run = run_id or new_run_id(day, prefix="reprocess")
-        present = set(store.read("raw", start=day, end=day, columns=["url"])
-                      .column("source").to_pylist())
+        present = {source for _dt, source in store.partitions("raw", start=day, end=day)}
         day_counts = {}
         for name in names:
             if name not in present:

@@ -23,7 +23,7 @@ from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from zope.interface import implementer
 
-from spiders.urls import host_of
+from processing.urls import host_of
 
 TEST_PUBLIC_HOSTS_ENV = "AKHBAR_TEST_PUBLIC_HOSTS"
 
@@ -131,6 +131,7 @@ class GuardedResolver:
         return cls(reactor)
 
     def install_on_reactor(self) -> None:
+        """Called by Scrapy's crawler for the class named in DNS_RESOLVER."""
         self.reactor.installNameResolver(self)
 
     def resolveHostName(

@@ -18,6 +18,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from processing.sources import SourcesConfig, load_sources
+from processing.urls import canonicalize, trusted_canonical
 from spiders.discovery import Entry
 from spiders.discovery.feeds import parse_feed
 from spiders.discovery.links import page_links
@@ -27,7 +28,6 @@ from spiders.discovery.sniff import sniff
 from spiders.errors import classify_failure
 from spiders.policy import CrawlPolicy, Limits, pagination_index
 from spiders.seen import SeenEntry, due_for_refetch, load_seen
-from spiders.urls import canonicalize, non_article_reason
 
 logger = logging.getLogger(__name__)
 
@@ -321,9 +321,7 @@ class NewsSpider(Spider):
             return
         follow = meta["hops"] < self.source.max_depth
         found = page_links(response.body, response.url, want_links=follow)
-        canonical = canonicalize(found.canonical) if found.canonical else None
-        if canonical and (non_article_reason(canonical) or self.policy.is_section(canonical)):
-            canonical = None  # a CMS pointing every page at its home page must not merge them
+        canonical = trusted_canonical(found.canonical, is_section=self.policy.is_section)
         keys = {meta["url"], canonicalize(response.url)} | ({canonical} if canonical else set())
         if (canonical or meta["url"]) in self.stored or meta["url"] in self.stored:
             self.counts["duplicate_canonical"] += 1  # another URL of this run stored this page

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 from processing.sources import Source
-from spiders.urls import host_of, is_listing_url, non_article_reason, url_matches_domains
+from processing.urls import host_of, is_listing_url, non_article_reason, url_matches_domains
 
 PAGINATION = re.compile(
     r"(?:[?&](?:page|p|pg|paged|start|offset)=(?P<q>\d+))|(?:/(?:page|p|seite|pagina)/(?P<p>\d+)/?$)",

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from spiders.urls import canonicalize
+from processing.urls import canonicalize
 
 logger = logging.getLogger(__name__)
 

@@ -243,6 +243,8 @@ def start_stack(
             "AIRFLOW__CELERY__BROKER_URL": celery_broker_url,
             "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + database_url.replace("+psycopg2", ""),
             "AIRFLOW__CELERY__WORKER_PREFETCH_MULTIPLIER": "1",
+            "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "akhbar_celery.CELERY_CONFIG",
+            "PYTHONPATH": os.pathsep.join([str(REPO / "dags"), env["PYTHONPATH"]]),
         })
     else:
         env["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
@@ -254,8 +256,8 @@ def start_stack(
         stack.start("api-server", "api-server", "--port", str(api_port))
         stack.start("scheduler", "scheduler")
         stack.start("dag-processor", "dag-processor")
-        # Concurrency 1 with prefetch 1: a busy worker takes nothing more, so two tasks queued
-        # together land on two workers.
+        # Concurrency 1 and no prefetch (dags/akhbar_celery.py): a busy worker takes nothing
+        # more, so two tasks queued together land on two workers.
         for number in range(1, celery_workers + 1):
             name = f"w{number}"
             stack.start(f"worker-{name}", "celery", "worker", "--celery-hostname", f"{name}@%h",

@@ -70,6 +70,12 @@ def local_lake(tmp_path: Path) -> str:
     return str(tmp_path / "lake")
 
 
+@pytest.fixture(params=["local", "s3"])
+def lake_uri(request: pytest.FixtureRequest) -> str:
+    """Runs the test once on a folder lake and once on the moto S3 lake."""
+    return request.getfixturevalue("local_lake" if request.param == "local" else "s3_lake")
+
+
 @pytest.fixture(scope="session")
 def demo_site() -> Iterator[object]:
     """The bundled demo news site served on 127.0.0.1 (see demo/server.py)."""

@@ -60,6 +60,9 @@ def test_celery_workers_share_the_crawl_and_write_to_s3(celery_stack: AirflowSta
     crawl_hosts = {ti["rendered_map_index"]: ti["hostname"]
                    for ti in instances if ti["task_id"] == "source.crawl"}
     assert set(crawl_hosts) == {"alwaha", "harbor"}
-    assert set(crawl_hosts.values()) == {"w1", "w2"}, crawl_hosts
+    timings = [(ti["task_id"], ti["rendered_map_index"], ti["hostname"], ti["queued_when"],
+                ti["start_date"], ti["end_date"]) for ti in instances
+               if ti["task_id"] == "source.crawl"]
+    assert set(crawl_hosts.values()) == {"w1", "w2"}, timings
     keys = parquet_keys(s3_endpoint, bucket, f"lake/articles/dt={DAY}/")
     assert {key.split("/")[3] for key in keys} == {"source=alwaha", "source=harbor"}

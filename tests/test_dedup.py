@@ -82,3 +82,12 @@ def test_arabic_near_duplicate():
     index = DedupIndex()
     index.add("ar1", normalize_for_matching("\n".join(base), "ar"))
     assert index.match("ar2", normalize_for_matching("\n".join(variant), "ar")) == "ar1"
+
+
+def test_match_and_add_registers_duplicates_too():
+    index = DedupIndex()
+    assert index.match_and_add("a", _norm(STORY)) == (content_hash(_norm(STORY)), None)
+    digest, earlier = index.match_and_add("b", _norm(STORY))
+    assert (digest, earlier) == (content_hash(_norm(STORY)), "a")
+    assert index.match_and_add("c", _norm(OTHER))[1] is None
+    assert len(index) == 2  # two distinct texts; "b" is kept as a duplicate of "a"

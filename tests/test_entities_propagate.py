@@ -28,7 +28,10 @@ def test_bare_surname_gets_label_and_full_name():
 
 def test_shared_surname_is_left_alone():
     text = "Joe Smith and Ann Smith met ; Smith spoke"
-    ents = [Entity("Joe Smith", "Joe Smith", "PER", 0, 9), Entity("Ann Smith", "Ann Smith", "PER", 14, 23)]
+    ents = [
+        Entity("Joe Smith", "Joe Smith", "PER", 0, 9),
+        Entity("Ann Smith", "Ann Smith", "PER", 14, 23),
+    ]
     out = propagate(text, ents, _tokens(text))
     assert [e.text for e in out] == ["Joe Smith", "Ann Smith"]
 

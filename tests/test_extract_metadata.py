@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from processing.dates import parse_datetime, parse_text_date
 from processing.extract import extract_article
-from processing.extract.dates import parse_datetime, parse_text_date
 from processing.extract.language import detect_language
 from processing.extract.metadata import clean_author, extract_metadata, parse_tree
 

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pyarrow.dataset as ds
-import pytest
 
 from processing.lake import open_lake, read_articles
 from tests.lake_helpers import article_rows
 
 DAY = "2026-11-28"
-
-
-@pytest.fixture(params=["local", "s3"])
-def lake_uri(request) -> str:
-    return request.getfixturevalue("local_lake" if request.param == "local" else "s3_lake")
 
 
 def test_rerun_replaces_the_day(lake_uri):

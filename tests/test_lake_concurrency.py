@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from processing.lake import open_lake, read_articles
 from tests.lake_helpers import article_rows
 
 DAY, SOURCE, ROWS, REWRITES = "2026-11-28", "alpha", 300, 15
-
-
-@pytest.fixture(params=["local", "s3"])
-def lake_uri(request) -> str:
-    return request.getfixturevalue("local_lake" if request.param == "local" else "s3_lake")
 
 
 def test_reader_during_reruns_sees_whole_versions_only(lake_uri):

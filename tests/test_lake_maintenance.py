@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from processing.lake import open_lake, read_articles
 from processing.lake.fileformat import encode
 from processing.lake.maintenance import apply_retention, compact, compact_partition
@@ -11,11 +9,6 @@ from processing.lake.schemas import to_table
 from tests.lake_helpers import article_rows
 
 DAY = "2026-11-28"
-
-
-@pytest.fixture(params=["local", "s3"])
-def lake_uri(request) -> str:
-    return request.getfixturevalue("local_lake" if request.param == "local" else "s3_lake")
 
 
 def test_pieces_are_read_together_then_compacted_into_one_file(lake_uri):

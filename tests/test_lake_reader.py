@@ -67,3 +67,26 @@ def test_dt_and_source_are_strings(local_lake):
     table = lake.read("articles")
     assert table.schema.field("dt").type == pa.string()
     assert table.column("source").to_pylist() == ["123"]
+
+
+def test_filtered_read_fetches_only_wanted_and_filtered_columns(local_lake, monkeypatch):
+    """A language filter must not pull every article's text off storage."""
+    from processing.lake import reader
+
+    open_lake(local_lake).write_partition("articles", DAY, "alpha",
+                                          article_rows(3, language="ar")
+                                          + article_rows(2, language="en", offset=3))
+    asked: list[list[str]] = []
+    real = reader._read_file
+
+    def spy(dataset, source_file, columns):
+        asked.append(list(columns))
+        return real(dataset, source_file, columns)
+
+    monkeypatch.setattr(reader, "_read_file", spy)
+    table = read_articles(local_lake, DAY, DAY, languages=["ar"])
+    assert table.num_rows == 3 and "text" in table.column_names
+    table = reader.read_articles(open_lake(local_lake).storage, DAY, DAY, languages=["en"],
+                                 columns=["article_id"])
+    assert table.column_names == ["article_id", "dt", "source"] and table.num_rows == 2
+    assert sorted(asked[-1]) == ["article_id", "language"]

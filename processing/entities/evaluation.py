@@ -95,7 +95,8 @@ def _chunked(sentences: list[Sentence], context: int) -> list[tuple[Sentence, se
         gold: set[tuple[int, int, str]] = set()
         for sentence in sentences[i : i + context]:
             base = len(tokens)
-            gold |= {(a + base, b + base, lab) for a, b, lab in gold_spans([t for _, t in sentence])}
+            spans = gold_spans([tag for _, tag in sentence])
+            gold |= {(a + base, b + base, label) for a, b, label in spans}
             tokens.extend(sentence)
         out.append((tokens, gold))
     return out

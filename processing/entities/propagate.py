@@ -30,7 +30,8 @@ def _token_range(
 def _aliases(
     starts: Sequence[int],
     tokens: Sequence[Token],
-    entities: Sequence[Entity], alias_ok: Callable[[str], bool]
+    entities: Sequence[Entity],
+    alias_ok: Callable[[str], bool],
 ) -> dict[tuple[str, ...], tuple[str, str]]:
     """Key sequence -> (label, normalized): full names, and surnames of multi-word persons."""
     full: dict[tuple[str, ...], tuple[str, str]] = {}
@@ -85,14 +86,17 @@ def propagate(
         for keys, (label, normalized) in by_first.get(tokens[i][0], ()):
             size = len(keys)
             window = tokens[i : i + size]
-            if len(window) == size and not any(taken[i : i + size]):
-                if tuple(t[0] for t in window) == keys:
-                    start, end = window[0][1], window[-1][2]
-                    out.append(Entity(text[start:end], normalized, label, start, end))
-                    for j in range(i, i + size):
-                        taken[j] = True
-                    i += size - 1
-                    break
+            if (
+                len(window) == size
+                and not any(taken[i : i + size])
+                and tuple(t[0] for t in window) == keys
+            ):
+                start, end = window[0][1], window[-1][2]
+                out.append(Entity(text[start:end], normalized, label, start, end))
+                for j in range(i, i + size):
+                    taken[j] = True
+                i += size - 1
+                break
         i += 1
     out.sort(key=lambda e: (e.start, e.end))
     return out

@@ -7,7 +7,7 @@ word-frequency tables costs about a second.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Protocol
 
 from processing.entities.entity import Entity
@@ -33,7 +33,7 @@ PIPELINES: dict[str, Callable[[], Pipeline]] = {"en": _english, "ar": _arabic}
 SUPPORTED_LANGUAGES = frozenset(PIPELINES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_pipeline(lang: str) -> Pipeline:
     """The process-wide pipeline for `lang` (KeyError for an unsupported language)."""
     return PIPELINES[lang]()

@@ -156,7 +156,16 @@ def to_example(nlp, featurizer: ArabicFeaturizer, tagged: TaggedSentence):
     return Example(predicted, reference)
 
 
-def train(data: Path, out: Path, config_path: Path, log=print) -> dict:
+def train(
+    data: Path,
+    out: Path,
+    config_path: Path,
+    log=print,
+    *,
+    max_sentences: int | None = None,
+    max_epochs: int | None = None,
+) -> dict:
+    """Train, keep the best epoch on dev, save to `out`; the two limits are for quick checks."""
     import spacy
     from spacy.util import compounding, fix_random_seed, load_config, minibatch
     from thinc.api import Config, registry
@@ -172,7 +181,7 @@ def train(data: Path, out: Path, config_path: Path, log=print) -> dict:
     version = str(training.get("lexeme_features", "v1"))
     nlp.meta[META_KEY] = version
     featurizer = ArabicFeaturizer(gazetteer, lexeme_features=version)
-    tagged = tag_sentences(featurizer, read_conll(data / "train.txt"))
+    tagged = tag_sentences(featurizer, read_conll(data / "train.txt")[:max_sentences])
     inventory = mention_inventory(featurizer, tagged)
     augment = float(training.get("replace_mention_probability", 0.0))
     dev_sentences = read_conll(data / "dev.txt")
@@ -181,14 +190,15 @@ def train(data: Path, out: Path, config_path: Path, log=print) -> dict:
     pipeline = ArabicPipeline(nlp=nlp)
     best_f1, best_epoch, best_bytes, best_scores = -1.0, -1, None, None
     started = time.monotonic()
-    for epoch in range(int(training["max_epochs"])):
+    for epoch in range(max_epochs or int(training["max_epochs"])):
         train_examples = [
             to_example(nlp, featurizer, replace_mentions(t, inventory, rng, augment))
             for t in tagged
         ]
         rng.shuffle(train_examples)
-        sizes = compounding(training["batch_start"], training["batch_stop"],
-                            training["batch_compound"])
+        sizes = compounding(
+            training["batch_start"], training["batch_stop"], training["batch_compound"]
+        )
         losses: dict[str, float] = {}
         for batch in minibatch(train_examples, size=sizes):
             nlp.update(batch, drop=float(training["dropout"]), sgd=optimizer, losses=losses)
@@ -198,8 +208,10 @@ def train(data: Path, out: Path, config_path: Path, log=print) -> dict:
             if f1 > best_f1:
                 best_f1, best_epoch, best_scores = f1, epoch, dev
                 best_bytes = nlp.to_bytes()
-        log(f"epoch {epoch:2d} loss {losses.get('ner', 0):9.1f} dev F1 {f1:.4f} "
-            f"(best {best_f1:.4f} @ {best_epoch}) {time.monotonic() - started:6.0f}s")
+        log(
+            f"epoch {epoch:2d} loss {losses.get('ner', 0):9.1f} dev F1 {f1:.4f} "
+            f"(best {best_f1:.4f} @ {best_epoch}) {time.monotonic() - started:6.0f}s"
+        )
         if epoch - best_epoch >= int(training["patience_epochs"]):
             break
     nlp.from_bytes(best_bytes)
@@ -233,12 +245,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="ANERcorp split dir")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument("--max-sentences", type=int, help="quick check: first N train sentences")
+    parser.add_argument("--max-epochs", type=int, help="quick check: fewer epochs")
     args = parser.parse_args(argv)
     if not (args.data / "train.txt").exists():
         parser.error(f"no train.txt under {args.data} (use --data)")
-    result = train(args.data, args.out, args.config, log=lambda m: print(m, flush=True))
-    print(json.dumps({"out": str(args.out), "dev_f1": result["dev_f1"],
-                      "best_epoch": result["best_epoch"]}))
+    result = train(
+        args.data,
+        args.out,
+        args.config,
+        log=lambda m: print(m, flush=True),
+        max_sentences=args.max_sentences,
+        max_epochs=args.max_epochs,
+    )
+    print(
+        json.dumps(
+            {"out": str(args.out), "dev_f1": result["dev_f1"], "best_epoch": result["best_epoch"]}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ class DecodeError(ValueError):
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
+    """The charset label of a Content-Type header, as written (None when absent)."""
     if not content_type:
         return None
     match = _CT_CHARSET.search(content_type)
@@ -48,11 +49,13 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 
 
 def charset_from_meta(data: bytes) -> str | None:
+    """The charset a <meta> in the first 4 KB declares (where browsers look for it)."""
     match = _META_CHARSET.search(data[:4096])
     return match.group(1).decode("ascii", "ignore") if match else None
 
 
 def charset_from_bom(data: bytes) -> str | None:
+    """The codec a byte-order mark at the start names, if any."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
@@ -124,10 +127,12 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
     head = data[:2048]
     if b"\x00" in head and not bom:
         raise DecodeError("binary content (NUL bytes)")
+    tried: set[str] = set()
     for label in declared:
         codec = _codec(label)
-        if codec is None:
-            continue
+        if codec is None or codec in tried:
+            continue  # header and meta often agree: judging a codec twice costs a detection
+        tried.add(codec)
         text = _plausible(data, codec)
         if text is not None:
             return text.lstrip("\ufeff"), codec

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-from processing.extract.dates import parse_datetime, parse_text_date
+from processing.dates import parse_datetime, parse_text_date
 
 ARTICLE_TYPES = {
     "article",

@@ -64,10 +64,6 @@ def encode(dataset: str, table: pa.Table, *, replaces: list[str] | None = None) 
     return sink.getvalue().to_pybytes()
 
 
-def file_metadata(data: bytes) -> dict[bytes, bytes]:
-    return dict(pq.ParquetFile(pa.BufferReader(data)).schema_arrow.metadata or {})
-
-
 def replaced_pieces(metadata: dict[bytes, bytes]) -> set[str]:
     raw = metadata.get(META_REPLACES)
     return set(json.loads(raw)) if raw else set()

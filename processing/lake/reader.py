@@ -12,6 +12,7 @@ list that partition again.
 from __future__ import annotations
 
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,9 @@ from processing.lake.storage import ObjectChangedError, Storage
 FETCH_THREADS = 8
 RELIST_ATTEMPTS = 4
 Partition = tuple[str, str]  # (dt, source)
+# pyarrow has no public API for the fields an Expression refers to; the words of its text are a
+# superset of them (a literal may add a column, never hide one), which is all projection needs.
+_IDENTIFIER = re.compile(r"\w+")
 
 
 def list_partitions(storage: Storage, dataset: str, *, start: str | None = None,
@@ -147,7 +151,12 @@ def read(storage: Storage, dataset: str, *, start: str | None = None, end: str |
         raise SchemaError(f"{dataset}: unknown column(s) {unknown}; the schema has "
                           f"{schema.names} (+ dt, source)")
     file_columns = [c for c in wanted if c not in PARTITION_KEYS]
-    read_columns = list(schema.names) if filter is not None else file_columns
+    read_columns = file_columns
+    if filter is not None:
+        # Only the columns the filter names are read besides the wanted ones (not the text).
+        referenced = set(_IDENTIFIER.findall(str(filter)))
+        read_columns = file_columns + [c for c in schema.names
+                                       if c in referenced and c not in file_columns]
     partitions = list_partitions(storage, dataset, start=start, end=end, sources=sources)
     if not partitions:
         table = _empty(dataset, read_columns)
@@ -172,6 +181,5 @@ def read_articles(storage: Storage, start: str, end: str, sources: Iterable[str]
     expr: Any = None
     if languages is not None:
         expr = pc.field("language").isin(list(languages))
-    table = read(storage, "articles", start=start, end=end, sources=sources, filter=expr)
-    return table.select(columns + [k for k in PARTITION_KEYS if k not in columns]
-                        ) if columns else table
+    return read(storage, "articles", start=start, end=end, sources=sources, columns=columns,
+                filter=expr)

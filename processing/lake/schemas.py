@@ -134,10 +134,13 @@ COLUMNS: dict[str, list[Column]] = {
         _c("url", pa.string(), False, "URL of the page that did not become an article.",
            "https://news.example/about"),
         _c("reason", pa.string(), False,
-           "Reason code (fetch errors from `raw.error`, or not_article, too_short, "
-           "extraction_failed, decode_failed, ...).", "not_article"),
+           "Reason code. Stage `crawl`: the fetch error from `raw.error` (see "
+           "docs/crawling.md), or http_error (non-2xx status), not_html, empty_body; stage "
+           "`extract`: not_article, too_short, extraction_failed, decode_failed; stage `dedup`: "
+           "duplicate (same canonical URL as another page of the source-day).", "not_article"),
         _c("detail", pa.string(), True, "Human-readable detail.", "no article body found"),
-        _c("stage", pa.string(), True, "Pipeline stage that rejected it.", "extract"),
+        _c("stage", pa.string(), True, "Pipeline stage that rejected it.", "extract",
+           ("crawl", "extract", "dedup")),
         _c("status", pa.int32(), True, "HTTP status of the fetch, if any.", "200"),
         _c("fetched_at", TS, True, "When the page was fetched, UTC.",
            "2026-11-28 06:01:02+00:00"),

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from processing.dates import parse_datetime
 from spiders.discovery import Entry
-from spiders.discovery.xmlsafe import child_text, children, local_name, parse_date, parse_xml
+from spiders.discovery.xmlsafe import child_text, children, local_name, parse_xml
 
 FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
-
-
-def is_feed(body: bytes) -> bool:
-    root = parse_xml(body)
-    return root is not None and local_name(root) in FEED_ROOTS
 
 
 def parse_feed(body: bytes, base_url: str) -> list[Entry]:
@@ -39,7 +35,7 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
                     link = guid.text.strip()
         if not link:
             continue
-        published = parse_date(child_text(item, "pubdate", "date", "updated", "published"))
+        published = parse_datetime(child_text(item, "pubdate", "date", "updated", "published"))
         entries.append(Entry(urljoin(base_url, link), published))
     return entries
 
@@ -54,6 +50,6 @@ def _atom_entries(root, base_url: str) -> list[Entry]:
                 break
         if not href:
             continue
-        published = parse_date(child_text(entry, "published", "updated"))
+        published = parse_datetime(child_text(entry, "published", "updated"))
         entries.append(Entry(urljoin(base_url, href.strip()), published))
     return entries

@@ -54,12 +54,3 @@ def page_links(body: bytes, base_url: str, *, want_links: bool = True) -> PageLi
                 seen.setdefault(urljoin(base, href), None)
         result.links = list(seen)
     return result
-
-
-def extract_links(body: bytes, base_url: str) -> list[str]:
-    """Absolute href targets of <a>, in document order, without duplicates."""
-    return page_links(body, base_url).links
-
-
-def canonical_link(body: bytes, base_url: str) -> str | None:
-    return page_links(body, base_url, want_links=False).canonical

@@ -8,8 +8,9 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from processing.dates import parse_datetime
 from spiders.discovery import Entry
-from spiders.discovery.xmlsafe import child_text, children, local_name, parse_date, parse_xml
+from spiders.discovery.xmlsafe import child_text, children, local_name, parse_xml
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -39,11 +40,6 @@ def gunzip_capped(body: bytes, max_size: int) -> bytes:
     return out.getvalue()
 
 
-def is_sitemap(body: bytes) -> bool:
-    root = parse_xml(body)
-    return root is not None and local_name(root) in ("urlset", "sitemapindex")
-
-
 def parse_sitemap(body: bytes, base_url: str) -> Sitemap | None:
     """Entries of a sitemap or index; the date is news:publication_date, else lastmod."""
     root = parse_xml(body)
@@ -54,7 +50,7 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap | None:
         return Sitemap(
             "index",
             [
-                Entry(urljoin(base_url, loc), parse_date(child_text(node, "lastmod")))
+                Entry(urljoin(base_url, loc), parse_datetime(child_text(node, "lastmod")))
                 for node in children(root, "sitemap")
                 if (loc := child_text(node, "loc"))
             ],
@@ -68,8 +64,8 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap | None:
             continue
         published = None
         for news in children(node, "news"):
-            published = parse_date(child_text(news, "publication_date"))
+            published = parse_datetime(child_text(news, "publication_date"))
         if published is None:
-            published = parse_date(child_text(node, "lastmod"))
+            published = parse_datetime(child_text(node, "lastmod"))
         entries.append(Entry(urljoin(base_url, loc), published))
     return Sitemap("urlset", entries)

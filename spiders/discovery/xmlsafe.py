@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-
 from lxml import etree
 
 _PARSER = etree.XMLParser(
@@ -38,20 +35,3 @@ def child_text(element: etree._Element, *names: str) -> str | None:
             if local_name(child) == name and child.text and child.text.strip():
                 return child.text.strip()
     return None
-
-
-def parse_date(text: str | None) -> datetime | None:
-    """W3C/ISO 8601 (sitemaps, Atom) or RFC 822 (RSS) date as aware UTC; None if unreadable."""
-    if not text:
-        return None
-    text = text.strip()
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)

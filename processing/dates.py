@@ -1,4 +1,9 @@
-"""Timestamp parsing: ISO 8601 / RFC 2822 strings and Arabic or English written dates -> UTC."""
+"""Timestamp parsing: ISO 8601 / RFC 2822 strings and Arabic or English written dates -> UTC.
+
+One parser for every date we read — feed and sitemap entries in the spider, page metadata in
+extraction — so a date the crawler used to decide "too old" reads the same in the article.
+Kept free of heavy imports: the spider process loads it.
+"""
 
 from __future__ import annotations
 

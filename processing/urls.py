@@ -2,13 +2,16 @@
 
 Canonicalisation lower-cases scheme and host, drops default ports, fragments and tracking
 parameters (utm_*, fbclid, gclid...), and keeps the remaining query order: the same article
-reached by two spellings must become one key for the seen-set and the dupe filter.
+reached by two spellings must become one key for the seen-set, the spider's dupe filter and
+the article id. It lives here (not in spiders/) because the crawler and the process step must
+agree on it: a URL the spider treats as one page must get one article id.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
@@ -73,6 +76,7 @@ def canonicalize(url: str) -> str:
 
 
 def host_of(url: str) -> str:
+    """Lower-case host name of `url` ('' when it has none)."""
     return (urlsplit(url).hostname or "").lower()
 
 
@@ -103,3 +107,19 @@ def non_article_reason(url: str) -> str | None:
 def is_listing_url(url: str) -> bool:
     """True for section/category index pages and language home pages (`/en/`)."""
     return bool(LISTING_PATH.match(unquote(urlsplit(url).path)))
+
+
+def trusted_canonical(
+    declared: str | None, *, is_section: Callable[[str], bool] = is_listing_url
+) -> str | None:
+    """The page's declared rel=canonical, canonicalised, or None when it cannot be trusted.
+
+    Some CMSs point every page's canonical at the home page or a section index; trusting that
+    would merge every article of the site into one, so such targets are ignored.
+    """
+    if not declared or not declared.strip():
+        return None
+    canonical = canonicalize(declared)
+    if non_article_reason(canonical) or is_section(canonical):
+        return None
+    return canonical
