@@ -1,4 +1,4 @@
-"""Celery settings for akhbar workers: `[celery] celery_config_options = akhbar_celery.CELERY_CONFIG`.
+"""Celery settings for akhbar workers (`[celery] celery_config_options`, see below).
 
 Airflow's defaults plus one change. With Redis, a worker whose slots are all busy still
 reserves the next task (prefetch), so a second crawl can wait hours behind a long crawl on

@@ -12,11 +12,18 @@ import asyncio
 import random
 import time
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import CannotResolveHostError
 
 from spiders.netguard import refusal_for
+
+if TYPE_CHECKING:  # annotations only: the crawler module must not load outside a crawl
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.settings import BaseSettings
 
 NOT_BEFORE = "akhbar_not_before"
 
@@ -39,7 +46,7 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
 class BackoffRetryMiddleware(RetryMiddleware):
     """RetryMiddleware whose retries wait: Retry-After when given, else exponential backoff."""
 
-    def __init__(self, settings, crawler=None) -> None:
+    def __init__(self, settings: BaseSettings, crawler: Crawler | None = None) -> None:
         super().__init__(settings)
         self.crawler = crawler
         self.base = settings.getfloat("AKHBAR_RETRY_BACKOFF_BASE")
@@ -47,7 +54,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.retry_after_max = settings.getfloat("AKHBAR_RETRY_AFTER_MAX")
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         instance = cls(crawler.settings, crawler)
         instance.crawler = crawler
         return instance
@@ -55,7 +62,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def _stats(self):
         return self.crawler.stats if self.crawler else None
 
-    def process_response(self, request, response):
+    def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         wait = retry_after_seconds(response.headers.get(b"Retry-After"))
@@ -67,7 +74,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self._schedule(retried, wait)
         return retried
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if isinstance(exception, CannotResolveHostError) and refusal_for(request.url):
             return None  # refused by the network guard: retrying cannot help
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
@@ -77,7 +84,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self._schedule(retried, None)
         return retried
 
-    def _schedule(self, request, wait: float | None) -> None:
+    def _schedule(self, request: Request, wait: float | None) -> None:
         attempt = request.meta.get("retry_times", 1)
         if wait is None:
             wait = min(self.cap, self.base * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
@@ -90,7 +97,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
 class BackoffDelayMiddleware:
     """Holds a request until its `akhbar_not_before` time (set by the retry middleware)."""
 
-    async def process_request(self, request):
+    async def process_request(self, request: Request) -> None:
         not_before = request.meta.pop(NOT_BEFORE, None)
         if not_before is not None:
             delay = not_before - time.monotonic()
@@ -102,7 +109,7 @@ class BackoffDelayMiddleware:
 class ConditionalGetMiddleware:
     """Adds If-None-Match / If-Modified-Since from the previous fetch when re-fetching."""
 
-    def process_request(self, request):
+    def process_request(self, request: Request) -> None:
         previous = request.meta.get("akhbar_previous")
         if previous:
             etag, last_modified = previous

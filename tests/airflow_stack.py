@@ -238,6 +238,11 @@ def start_stack(
     api_port = free_port()
     env = base_environment(home, database_url, api_port)
     if celery_broker_url:
+        # The broker DB is the tests' own: drop tasks a killed earlier stack left queued or
+        # unacknowledged, which a new worker would otherwise pick up first.
+        import redis
+
+        redis.Redis.from_url(celery_broker_url).flushdb()
         env.update({
             "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
             "AIRFLOW__CELERY__BROKER_URL": celery_broker_url,

@@ -56,7 +56,8 @@ def test_celery_workers_share_the_crawl_and_write_to_s3(celery_stack: AirflowSta
     })
     state = celery_stack.wait_for_run("news_daily", run_id, timeout=240)
     instances = celery_stack.task_instances("news_daily", run_id)
-    assert state == "success", instances
+    assert state == "success", [(ti["task_id"], ti["rendered_map_index"], ti["state"],
+                                 ti["hostname"]) for ti in instances]
     crawl_hosts = {ti["rendered_map_index"]: ti["hostname"]
                    for ti in instances if ti["task_id"] == "source.crawl"}
     assert set(crawl_hosts) == {"alwaha", "harbor"}

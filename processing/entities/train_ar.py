@@ -2,6 +2,9 @@
 
     python -m processing.entities.train_ar [--data DIR] [--out DIR] [--config FILE]
 
+The data directory defaults to $ANERCORP_DIR, else ../shared/datasets/arabic-ner/anercorp
+relative to the repository root.
+
 Reproducible: fixed seeds, single-threaded maths, a fixed number of epochs (the best epoch on
 dev is kept; no wall-clock stopping). Dev is scored through the whole Arabic pipeline (model +
 gazetteer + propagation), exactly as bench/ner.py scores test. Writes the spaCy pipeline to
@@ -35,7 +38,10 @@ from processing.entities.evaluation import CORPUS_LABELS, Sentence, read_conll, 
 from processing.entities.gazetteer import load_gazetteer  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "datasets" / "arabic-ner" / "anercorp"
+DEFAULT_DATA = Path(
+    os.environ.get("ANERCORP_DIR")
+    or REPO_ROOT.parent / "shared" / "datasets" / "arabic-ner" / "anercorp"
+)
 DEFAULT_CONFIG = Path(__file__).parent / "ar_anercorp.cfg"
 
 
@@ -215,9 +221,13 @@ def train(
         if epoch - best_epoch >= int(training["patience_epochs"]):
             break
     nlp.from_bytes(best_bytes)
+    card_path = out / "MODEL_CARD.md"
+    card = card_path.read_text(encoding="utf-8") if card_path.exists() else None
     if out.exists():
         shutil.rmtree(out)
     nlp.to_disk(out)
+    if card is not None:  # the hand-written card survives retraining
+        card_path.write_text(card, encoding="utf-8")
     result = {
         "dev": best_scores.as_dict(),
         "dev_f1": best_f1,

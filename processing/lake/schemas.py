@@ -49,7 +49,8 @@ class Column:
     allowed: tuple[str, ...] = ()
 
 
-def _c(name, type_, nullable, meaning, example, allowed=()):
+def _c(name: str, type_: pa.DataType, nullable: bool, meaning: str, example: str,
+       allowed: tuple[str, ...] = ()) -> Column:
     return Column(name, type_, nullable, meaning, example, tuple(allowed))
 
 
@@ -85,7 +86,9 @@ COLUMNS: dict[str, list[Column]] = {
            "3f2a9c0d4e5b6a7f8091"),
         _c("url", pa.string(), False, "URL the page was fetched from.",
            "https://news.example/world/123?utm_source=rss"),
-        _c("canonical_url", pa.string(), False, "Canonical URL (link rel=canonical, cleaned).",
+        _c("canonical_url", pa.string(), False,
+           "rel=canonical (or og:url) in `processing.urls.canonicalize` spelling; the fetched "
+           "URL when the page names none or names a home/section page.",
            "https://news.example/world/123"),
         _c("site_name", pa.string(), True, "Publisher name as the page states it.", "Example News"),
         _c("language", pa.string(), False, "ISO 639-1 code of the text.", "ar"),

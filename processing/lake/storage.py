@@ -262,7 +262,8 @@ class S3Storage(Storage):
 
     # -- clients
     @property
-    def client(self):
+    def client(self) -> Any:
+        """The boto3 S3 client, made on first use: opening a lake does no AWS setup."""
         if self._client is None:
             self._client = make_boto3_client(self.options)
         return self._client
@@ -417,7 +418,7 @@ class S3VersionFile(io.RawIOBase):
             return self._tail[start - self._tail_start:end - self._tail_start]
         return self._range(start, end)
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:
         data = self.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
@@ -471,7 +472,7 @@ def _is_transient(exc: Exception) -> bool:
     return True  # IncompleteRead, ReadTimeout, ConnectionClosed, ...
 
 
-def make_boto3_client(options: S3Options):
+def make_boto3_client(options: S3Options) -> Any:
     """A boto3 S3 client for `options`: path-style for custom endpoints, standard retries, and
     checksums only when required (MinIO/Ceph/R2-style servers reject the newer defaults)."""
     import boto3
@@ -498,7 +499,8 @@ def make_boto3_client(options: S3Options):
     return boto3.session.Session().client("s3", **kwargs)
 
 
-def make_pyarrow_s3(options: S3Options):
+def make_pyarrow_s3(options: S3Options) -> Any:
+    """A pyarrow S3FileSystem with the same endpoint, credentials and retries as boto3's."""
     from pyarrow import fs
 
     opts = options.resolved()
