@@ -7,7 +7,9 @@ created once per session by the `airflow_db` fixture.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +26,7 @@ if "airflow" in sys.modules and not os.environ.get("AIRFLOW_HOME", "").startswit
 
 if not os.environ.get("AKHBAR_TEST_AIRFLOW_HOME"):
     os.environ["AKHBAR_TEST_AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="akhbar-airflow-")
+    atexit.register(shutil.rmtree, os.environ["AKHBAR_TEST_AIRFLOW_HOME"], ignore_errors=True)
 AIRFLOW_HOME = Path(os.environ["AKHBAR_TEST_AIRFLOW_HOME"])
 os.environ["AIRFLOW_HOME"] = str(AIRFLOW_HOME)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
