@@ -63,3 +63,16 @@ def test_shipped_model_loads_with_plain_spacy():
     assert all(ent.label_ in {"PER", "ORG", "LOC"} for ent in doc.ents)
     card = (MODEL_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "CC BY-SA 4.0" in card and "Benajiba" in card and "Obeid" in card
+
+
+@pytest.mark.skipif(not (DEFAULT_DATA / "train.txt").exists(), reason="shared ANERcorp not mounted")
+def test_training_is_deterministic(tmp_path):
+    from processing.entities.train_ar import DEFAULT_CONFIG, train
+
+    runs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        result = train(DEFAULT_DATA, out, DEFAULT_CONFIG, log=lambda _: None,
+                       max_sentences=40, max_epochs=1)
+        runs.append((result["dev_f1"], (out / "ner" / "model").read_bytes()))
+    assert runs[0] == runs[1]

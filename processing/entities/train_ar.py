@@ -25,6 +25,7 @@ import json  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
 import time  # noqa: E402
+from contextlib import nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from processing.entities.arabic import (  # noqa: E402
@@ -208,7 +209,7 @@ def train(
         losses: dict[str, float] = {}
         for batch in minibatch(train_examples, size=sizes):
             nlp.update(batch, drop=float(training["dropout"]), sgd=optimizer, losses=losses)
-        with nlp.use_params(optimizer.averages) if optimizer.averages else _null():
+        with nlp.use_params(optimizer.averages) if optimizer.averages else nullcontext():
             dev = score(dev_sentences, pipeline.extract)
             f1 = dev.overall["f1"]
             if f1 > best_f1:
@@ -240,14 +241,6 @@ def train(
     }
     (out / "scores.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result
-
-
-class _null:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 def main(argv: list[str] | None = None) -> None:
