@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
 LAKE ?= ./data/lake
-DEMO_DATE ?= $(shell date -u +%Y-%m-%d)
+DEMO_DATE ?= 2026-11-28  # the demo site's newest day; rerunning `make demo` replaces it
 PYTEST_ARGS ?=
 
 .PHONY: setup system-deps demo test bench lint train-ner-ar freeze clean

@@ -41,10 +41,10 @@ def _print_summary(summary: dict, lake: str) -> None:
               f"{entry.get('articles', 0):>9} "
               f"{entry.get('rejects', 0):>8} {entry.get('entities', 0):>9}")
     articles = ds.dataset(Path(lake) / "articles", partitioning="hive").to_table(
-        columns=["source", "language", "title"]
+        columns=["source", "language", "title"], filter=ds.field("dt") == summary["date"]
     ).to_pylist()
     print()
-    print(f"{len(articles)} articles in the lake; a few titles:")
+    print(f"{len(articles)} articles for {summary['date']}; a few titles:")
     for row in articles[:6]:
         print(f"  [{row['source']}/{row['language']}] {row['title']}")
     print()
@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         summary = run(sources_file=args.sources, date=args.date, lake=lake)
     _print_summary(summary, lake)
     print(json.dumps(summary_line(summary), ensure_ascii=False))
-    return 1 if summary["failed_sources"] else 0
+    quality = summary["quality"]
+    print(f"quality gate: {'ok' if quality['ok'] else 'FAILED: ' + '; '.join(quality['failures'])}")
+    return 1 if summary["failed_sources"] or not quality["ok"] else 0
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary = run(sources_file=args.sources, date=args.date, lake=args.lake,
                   max_pages=args.max_pages, sources=args.source or None)
     _emit(summary_line(summary))
-    return 1 if summary["failed_sources"] else 0
+    return 1 if summary["failed_sources"] or not summary["quality"]["ok"] else 0
 
 
 def summary_line(summary: dict) -> dict:
@@ -88,7 +88,8 @@ def summary_line(summary: dict) -> dict:
                                                       "entities", "reject_reasons", "error")
                             if k in entry}
     return {"run_id": summary["run_id"], "date": summary["date"], "lake": summary["lake"],
-            "sources": per_source, "failed_sources": summary["failed_sources"]}
+            "sources": per_source, "failed_sources": summary["failed_sources"],
+            "quality": summary.get("quality")}
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from processing.dedup import DedupIndex
 from processing.ids import new_run_id
 from processing.lake import open_lake
 from processing.pages import process_pages
+from processing.quality import QualityError, check_day
 from processing.sources import load_sources
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,21 @@ def run(
         summary["sources"][source.name] = entry
     summary["published"] = len(publish(lake=lake, run_id=run_id)["partitions"])
     summary["failed_sources"] = sorted(n for n, e in summary["sources"].items() if "error" in e)
+    checked = [n for n in summary["sources"] if n not in summary["failed_sources"]]
+    summary["quality"] = quality_gate(lake=lake, date=date, sources=checked, run_id=run_id)
     return summary
+
+
+def quality_gate(*, lake: str, date: str, sources: list[str], run_id: str) -> dict:
+    """The same gate as the DAG's `check` task, reported instead of raised."""
+    try:
+        report = check_day(lake=lake, date=date, sources=sources, run_id=run_id)
+    except QualityError as exc:
+        report = exc.report
+    for failure in report.failures:
+        log.error("quality gate: %s", failure.message)
+    return {"ok": report.ok, "failures": [c.message for c in report.failures],
+            "warnings": [c.message for c in report.checks if c.status == "warn"]}
 
 
 def _dates(start: str, end: str) -> list[str]:

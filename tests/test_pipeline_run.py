@@ -49,8 +49,12 @@ def first_run(demo_site, sources_file: Path, tmp_path_factory: pytest.TempPathFa
 
 def test_run_writes_both_languages(first_run) -> None:
     lake, result = first_run
-    assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])
+    # The dead source fails the quality gate (exit 1); everything else is written.
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert not summary["quality"]["ok"]
+    assert summary["quality"]["failures"] and all(
+        f.startswith("ghost") for f in summary["quality"]["failures"]), summary["quality"]
     assert summary["date"] == DATE
     for name in ("alwaha", "harbor"):
         assert summary["sources"][name]["articles"] >= 5, summary
@@ -83,7 +87,7 @@ def test_rerun_same_date_replaces_not_duplicates(first_run, demo_site, sources_f
     before = table(lake, "articles")
     result = run_cli("run", "--sources", str(sources_file), "--date", DATE, "--lake", str(lake),
                      env={"AKHBAR_DEMO_URL": demo_site.base_url})
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 1, result.stderr[-3000:]  # only the dead source's gate
     after = table(lake, "articles")
     assert after.num_rows == before.num_rows
     ids = after.column("article_id").to_pylist()

@@ -9,12 +9,14 @@ embeds next to the word itself: most missed names are words never seen in traini
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from processing.entities.arabic_crf import CRF_FILE, LEXICON_FILE, CrfFeatures, CrfTagger
 from processing.entities.arabic_text import (
     ARTICLE,
     CONJUNCTIONS,
@@ -22,6 +24,7 @@ from processing.entities.arabic_text import (
     CliticSplitter,
     Piece,
     default_frequencies,
+    fold,
     is_arabic_word,
     lookup_key,
     tokenize,
@@ -40,6 +43,13 @@ _WORDLIKE_RE = re.compile(r"\w")
 USE_GAZETTEER_MATCHES = False
 FUNCTION_WORD_ZIPF = 6.6  # في, من, على, إن ... never start or end a name
 ALIAS_MAX_ZIPF = 5.3  # a bare surname more common than this is a common word ("الله")
+# Annotation convention (ANERcorp's, and tests/fixtures/ner/ar_paragraphs.json's): a generic
+# organisation noun before a bare proper name is a description, not part of the name:
+# "حركة [طالبان]", "منظمة [أوبك]", "بنك [غولدمان ساكس]". When the next word is definite it is
+# part of the official name and stays: "[منظمة الصحة العالمية]", "[حزب الله]".
+_ORG_TYPE_NOUNS_TEXT = "منظمة حركة شركة بنك مصرف مجموعة وكالة حزب جماعة صحيفة قناة"
+ORG_TYPE_NOUNS = frozenset(fold(_ORG_TYPE_NOUNS_TEXT).split())
+TYPE_NOUN_NAME_ZIPF = 4.5  # a word after the type noun rarer than this is a proper name
 
 
 class ArabicFeaturizer:
@@ -191,7 +201,7 @@ class ArabicPipeline:
         *,
         nlp=None,
         use_gazetteer: bool = USE_GAZETTEER_MATCHES,
-        use_titles: bool = True,
+        use_titles: bool | str = True,
         gazetteer_single_words: bool = True,
         merge_persons: bool = True,
     ):
@@ -201,22 +211,37 @@ class ArabicPipeline:
         self.gazetteer_single_words = gazetteer_single_words
         self.merge_persons = merge_persons
         self.nlp = nlp
-        if nlp is None and model_dir is not None and (Path(model_dir) / "config.cfg").exists():
+        self.crf: CrfTagger | None = None
+        crf_path = Path(model_dir) / CRF_FILE if model_dir is not None else None
+        if nlp is None and crf_path is not None and crf_path.exists():
+            pass  # the CRF is loaded below, once the featurizer exists
+        elif nlp is None and model_dir is not None and (Path(model_dir) / "config.cfg").exists():
             import spacy
 
             self.nlp = spacy.load(model_dir)
         version = self.nlp.meta.get(META_KEY, "v1") if self.nlp is not None else "v1"
         self.featurizer = ArabicFeaturizer(self.gazetteer, lexeme_features=version)
+        if self.nlp is None and crf_path is not None and crf_path.exists():
+            lexicon_path = crf_path.parent / LEXICON_FILE
+            lexicon = (
+                json.loads(lexicon_path.read_text(encoding="utf-8"))
+                if lexicon_path.exists()
+                else {}
+            )
+            features = CrfFeatures(self.gazetteer, self.featurizer.zipf, lexicon)
+            self.crf = CrfTagger(crf_path, features)
 
     def _alias_ok(self, key: str) -> bool:
         return len(key) >= 3 and self.featurizer.zipf(key) < ALIAS_MAX_ZIPF
 
-    def _spans(self, pieces: list[Piece], doc) -> list[tuple[int, int, str]]:
+    def _spans(
+        self, pieces: list[Piece], model: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
         """Model spans without function words at their edges, merged with the gazetteer:
         a gazetteer name is added where the model found nothing, and a longer multi-word
         gazetteer name replaces a model span it contains (أمريكا -> أمريكا الجنوبية)."""
-        model = [(ent.start, ent.end, ent.label_) for ent in doc.ents] if doc is not None else []
         model = [self._strip_function_words(pieces, *span) for span in model]
+        model = [self._strip_type_noun(pieces, *span) for span in model]
         model = [span for span in model if span[0] < span[1]]
         if self.use_titles:
             model = self._add_titled_names(pieces, model)
@@ -242,6 +267,8 @@ class ArabicPipeline:
         جورجيا ميلوني) or overlapping PER spans (سعيد -> قيس سعيد)."""
         for first, last in titled_names(pieces, self.featurizer.zipf):
             overlap = [s for s in spans if s[0] < last and s[1] > first]
+            if overlap and self.use_titles == "fill":
+                continue
             kept: list[tuple[int, int, str]] = []
             for span in overlap:
                 if span[2] != "PER" and span[1] > last:
@@ -273,6 +300,21 @@ class ArabicPipeline:
                 merged.append(span)
         return merged
 
+    def _strip_type_noun(
+        self, pieces: list[Piece], first: int, last: int, label: str
+    ) -> tuple[int, int, str]:
+        """"منظمة أوبك" -> "أوبك" (see ORG_TYPE_NOUNS); a lone type noun is no name at all.
+        A common noun after it is construct state of the official name and stays
+        ("وكالة أنباء الشرق الأوسط")."""
+        if label != "ORG" or first >= last or pieces[first].word not in ORG_TYPE_NOUNS:
+            return first, last, label
+        if last - first == 1:
+            return first, first, label
+        following = pieces[first + 1].source
+        if following.startswith(ARTICLE) or self.featurizer.zipf(following) >= TYPE_NOUN_NAME_ZIPF:
+            return first, last, label
+        return first + 1, last, label
+
     def _strip_function_words(
         self, pieces: list[Piece], first: int, last: int, label: str
     ) -> tuple[int, int, str]:
@@ -283,16 +325,26 @@ class ArabicPipeline:
             last -= 1
         return first, last, label
 
-    def extract(self, texts: list[str], batch_size: int = 64) -> list[list[Entity]]:
-        all_pieces = [self.featurizer.pieces(text) for text in texts]
+    def _model_spans(
+        self, all_pieces: list[list[Piece]], batch_size: int
+    ) -> Iterable[list[tuple[int, int, str]]]:
+        """Spans over pieces from the CRF, else the spaCy model, else none."""
+        if self.crf is not None:
+            return (self.crf.spans(pieces) for pieces in all_pieces)
         if self.nlp is not None:
             docs = (self.featurizer.make_doc(self.nlp.vocab, p) for p in all_pieces)
-            parsed = self.nlp.pipe(docs, batch_size=batch_size)
-        else:
-            parsed = iter([None] * len(texts))
+            return (
+                [(e.start, e.end, e.label_) for e in doc.ents]
+                for doc in self.nlp.pipe(docs, batch_size=batch_size)
+            )
+        return ([] for _ in all_pieces)
+
+    def extract(self, texts: list[str], batch_size: int = 64) -> list[list[Entity]]:
+        all_pieces = [self.featurizer.pieces(text) for text in texts]
+        parsed = self._model_spans(all_pieces, batch_size)
         results = []
-        for text, pieces, doc in zip(texts, all_pieces, parsed, strict=True):
-            entities = spans_to_entities(text, pieces, self._spans(pieces, doc), self.gazetteer)
+        for text, pieces, model in zip(texts, all_pieces, parsed, strict=True):
+            entities = spans_to_entities(text, pieces, self._spans(pieces, model), self.gazetteer)
             tokens = [(lookup_key(p.word), p.start, p.end) for p in pieces]
             results.append(propagate(text, entities, tokens, alias_ok=self._alias_ok))
         return results

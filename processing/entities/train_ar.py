@@ -1,6 +1,10 @@
 """Train the shipped Arabic NER model on ANERcorp (`make train-ner-ar`).
 
     python -m processing.entities.train_ar [--data DIR] [--out DIR] [--config FILE]
+                                           [--model crf|cnn]
+
+The shipped model is a CRF (arabic_crf, config ar_anercorp_crf.cfg); `--model cnn` retrains the
+earlier spaCy CNN (ar_anercorp.cfg) for comparison.
 
 The data directory defaults to $ANERCORP_DIR, else ../shared/datasets/arabic-ner/anercorp
 relative to the repository root.
@@ -34,6 +38,12 @@ from processing.entities.arabic import (  # noqa: E402
     ArabicFeaturizer,
     ArabicPipeline,
 )
+from processing.entities.arabic_crf import (  # noqa: E402
+    CRF_FILE,
+    LEXICON_FILE,
+    CrfFeatures,
+    train_crf_jackknife,
+)
 from processing.entities.arabic_text import CONJUNCTIONS, PREPOSITIONS, Piece  # noqa: E402
 from processing.entities.evaluation import CORPUS_LABELS, Sentence, read_conll, score  # noqa: E402
 from processing.entities.gazetteer import load_gazetteer  # noqa: E402
@@ -43,7 +53,8 @@ DEFAULT_DATA = Path(
     os.environ.get("ANERCORP_DIR")
     or REPO_ROOT.parent / "shared" / "datasets" / "arabic-ner" / "anercorp"
 )
-DEFAULT_CONFIG = Path(__file__).parent / "ar_anercorp.cfg"
+CNN_CONFIG = Path(__file__).parent / "ar_anercorp.cfg"
+DEFAULT_CONFIG = Path(__file__).parent / "ar_anercorp_crf.cfg"
 
 
 def piece_tags(pieces: list[Piece], tag: str) -> list[str]:
@@ -243,29 +254,122 @@ def train(
     return result
 
 
+def _write_model_dir(out: Path, write) -> None:
+    """Replace `out` with a fresh model directory; the hand-written card survives."""
+    card_path = out / "MODEL_CARD.md"
+    card = card_path.read_text(encoding="utf-8") if card_path.exists() else None
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    write(out)
+    if card is not None:
+        card_path.write_text(card, encoding="utf-8")
+
+
+def train_crf(
+    data: Path,
+    out: Path,
+    config_path: Path,
+    log=print,
+    *,
+    max_sentences: int | None = None,
+    max_iterations: int | None = None,
+) -> dict:
+    """Train the CRF on train, score the whole pipeline on dev, save to `out`."""
+    import tempfile
+
+    from spacy.util import load_config
+
+    training = load_config(config_path)["training"]
+    seed = int(training["seed"])
+    rng = random.Random(seed)
+    gazetteer = load_gazetteer("ar")
+    featurizer = ArabicFeaturizer(gazetteer)
+    tagged = tag_sentences(featurizer, read_conll(data / "train.txt")[:max_sentences])
+    inventory = mention_inventory(featurizer, tagged)
+    probability = float(training["replace_mention_probability"])
+    extra = [
+        replace_mentions(t, inventory, rng, probability)
+        for _ in range(int(training["augment_copies"]))
+        for t in tagged
+    ]
+    params = {
+        "c1": float(training["c1"]),
+        "c2": float(training["c2"]),
+        "max_iterations": int(max_iterations or training["max_iterations"]),
+        "feature.possible_transitions": True,
+    }
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        lexicon = train_crf_jackknife(
+            tagged,
+            lambda lex: CrfFeatures(gazetteer, featurizer.zipf, lex),
+            work / CRF_FILE,
+            params,
+            int(training["lexicon_folds"]),
+            extra,
+        )
+        (work / LEXICON_FILE).write_text(
+            json.dumps(lexicon, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8"
+        )
+        log(f"trained in {time.monotonic() - started:.0f}s; scoring dev")
+        dev = score(read_conll(data / "dev.txt"), ArabicPipeline(model_dir=work).extract)
+
+        def write(target: Path) -> None:
+            for name in (CRF_FILE, LEXICON_FILE):
+                shutil.copy(work / name, target / name)
+
+        _write_model_dir(out, write)
+    result = {
+        "model": "crf",
+        "dev": dev.as_dict(),
+        "dev_f1": dev.overall["f1"],
+        "seed": seed,
+        "config_sha256": hashlib.sha256(config_path.read_bytes()).hexdigest(),
+        "data": str(data),
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "train_seconds": round(time.monotonic() - started),
+    }
+    (out / "scores.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="ANERcorp split dir")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument(
+        "--model",
+        choices=("crf", "cnn"),
+        default="crf",
+        help="crf (shipped) or the earlier spaCy CNN (for comparison)",
+    )
+    parser.add_argument("--config", type=Path, help="default: the model's config in the repo")
     parser.add_argument("--max-sentences", type=int, help="quick check: first N train sentences")
     parser.add_argument("--max-epochs", type=int, help="quick check: fewer epochs")
     args = parser.parse_args(argv)
     if not (args.data / "train.txt").exists():
         parser.error(f"no train.txt under {args.data} (use --data)")
-    result = train(
-        args.data,
-        args.out,
-        args.config,
-        log=lambda m: print(m, flush=True),
-        max_sentences=args.max_sentences,
-        max_epochs=args.max_epochs,
-    )
-    print(
-        json.dumps(
-            {"out": str(args.out), "dev_f1": result["dev_f1"], "best_epoch": result["best_epoch"]}
+    log = lambda m: print(m, flush=True)  # noqa: E731
+    if args.model == "crf":
+        result = train_crf(
+            args.data,
+            args.out,
+            args.config or DEFAULT_CONFIG,
+            log,
+            max_sentences=args.max_sentences,
         )
-    )
+    else:
+        result = train(
+            args.data,
+            args.out,
+            args.config or CNN_CONFIG,
+            log,
+            max_sentences=args.max_sentences,
+            max_epochs=args.max_epochs,
+        )
+    print(json.dumps({"out": str(args.out), "model": args.model, "dev_f1": result["dev_f1"]}))
 
 
 if __name__ == "__main__":
