@@ -41,7 +41,7 @@ lint: setup
 	$(PY) -m ruff check .
 
 train-ner-ar: setup
-	$(PY) -m processing.entities.train_ar
+	$(PY) -m processing.entities.train_ar $(NER_ARGS)
 
 freeze:
 	$(PY) -m pip freeze --exclude-editable > requirements.txt
