@@ -171,14 +171,11 @@ class CrfTagger:
             return []
         return bio_to_spans(self.tagger.tag(self.features.sequence(pieces)))
 
-    def person_probability(self, first: int, last: int) -> float:
-        """Highest marginal probability that one of pieces [first, last) is inside a person
-        name, for the sequence tagged last (call before tagging the next one)."""
+    def entity_probability(self, first: int, last: int) -> float:
+        """Highest marginal probability that one of pieces [first, last) is inside some name
+        (any label), for the sequence tagged last (call before tagging the next one)."""
         marginal = self.tagger.marginal
-        return max(
-            (marginal("B-PER", i) + marginal("I-PER", i) for i in range(first, last)),
-            default=0.0,
-        )
+        return max((1.0 - marginal("O", i) for i in range(first, last)), default=0.0)
 
 
 def train_crf(
