@@ -24,9 +24,10 @@ SCRIPT = textwrap.dedent(
     socket.getaddrinfo = refuse
 
     from processing.entities import extract_entities
+    ar_text = "زار الرئيس الفرنسي إيمانويل ماكرون الدوحة يوم الأحد."
     out = {
         "en": [e.as_dict() for e in extract_entities(["Emmanuel Macron visited Doha."], "en")[0]],
-        "ar": [e.as_dict() for e in extract_entities(["زار إيمانويل ماكرون الدوحة."], "ar")[0]],
+        "ar": [e.as_dict() for e in extract_entities([ar_text], "ar")[0]],
     }
     print(json.dumps(out, ensure_ascii=False))
     """

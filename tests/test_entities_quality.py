@@ -1,4 +1,10 @@
-"""Hand-labelled news paragraphs (written for this project, not from ANERcorp)."""
+"""Hand-labelled news paragraphs (written for this project, not from ANERcorp).
+
+Arabic annotation convention (as the pipeline reports spans; processing/entities/arabic.py):
+clitics are outside the name (وقطر -> قطر); a generic organisation noun (شركة, منظمة, بنك ...) in
+front of a name without the article is a description, not part of the name (شركة [طيران
+الإمارات], منظمة [أوبك]); followed by a definite word it is part of it ([منظمة الصحة العالمية]).
+"""
 
 import json
 from pathlib import Path
@@ -39,28 +45,8 @@ def _scores(lang: str) -> tuple[dict, list]:
 ACCEPTANCE = {"precision": 0.85, "recall": 0.80}  # issue 5, criterion 2
 
 
-@pytest.mark.parametrize(
-    "lang",
-    [
-        "en",
-        pytest.param(
-            "ar",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="not met yet: measured P 0.82 / R 0.78 on 2026-11-29 (issue 5 report); "
-                "turns into a failure (XPASS) once the Arabic model reaches the target",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("lang", ["en", "ar"])
 def test_unique_entity_precision_and_recall(lang):
     scores, missed = _scores(lang)
     assert scores["precision"] >= ACCEPTANCE["precision"], (scores, missed)
     assert scores["recall"] >= ACCEPTANCE["recall"], (scores, missed)
-
-
-def test_arabic_does_not_regress():
-    """Floor a little under today's measured figures, so that a worse model is noticed."""
-    scores, missed = _scores("ar")
-    assert scores["precision"] >= 0.78, (scores, missed)
-    assert scores["recall"] >= 0.74, (scores, missed)

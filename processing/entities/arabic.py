@@ -1,10 +1,11 @@
-"""Arabic entity extraction: a spaCy CNN trained on ANERcorp plus the gazetteer.
+"""Arabic entity extraction: a CRF trained on ANERcorp (arabic_crf) plus rules and gazetteer.
 
-Text is cut into tokens with clitics split off (arabic_text), folded letter for letter and fed
-to the model as a pre-tokenised Doc; every model token remembers its raw-text span, so entity
-offsets always point at the raw text and never include a clitic (وقطر -> قطر). Each token's
-NORM slot carries a small feature string (word-frequency band + gazetteer label) that the model
-embeds next to the word itself: most missed names are words never seen in training.
+Text is cut into tokens with clitics split off (arabic_text) and folded letter for letter; every
+model token remembers its raw-text span, so entity offsets always point at the raw text and
+never include a clitic (وقطر -> قطر). The shipped model directory holds a CRF (`crf.model`);
+a directory holding a spaCy pipeline instead (the earlier CNN, `train_ar --model cnn`) still
+loads, fed pre-tokenised Docs whose NORM slot carries a feature string (frequency band +
+gazetteer label).
 """
 
 from __future__ import annotations
@@ -45,15 +46,15 @@ USE_GAZETTEER_MATCHES = False
 # probability of being inside some name: the titles then decide the label and the extent. The
 # bare rule also took verbs and nouns after titles (اجتماعا, لشؤون) and cost 0.008 dev F1.
 TITLED_NAME_MIN_PROBABILITY = 0.2
+TITLED_NAME_RARE_ZIPF = 3.0  # ... or the name's last word is this rare (and none common)
 FUNCTION_WORD_ZIPF = 6.6  # في, من, على, إن ... never start or end a name
 ALIAS_MAX_ZIPF = 5.3  # a bare surname more common than this is a common word ("الله")
-# Annotation convention (ANERcorp's, and tests/fixtures/ner/ar_paragraphs.json's): a generic
-# organisation noun before a bare proper name is a description, not part of the name:
-# "حركة [طالبان]", "منظمة [أوبك]", "بنك [غولدمان ساكس]". When the next word is definite it is
-# part of the official name and stays: "[منظمة الصحة العالمية]", "[حزب الله]".
+# Annotation convention (ANERcorp's "حركة [طالبان]", and tests/fixtures/ner/ar_paragraphs.json's):
+# a generic organisation noun in front of a name without the article is a description, not part
+# of the name: "منظمة [أوبك]", "بنك [غولدمان ساكس]", "شركة [طيران الإمارات]". Followed by a
+# definite word it is part of the official name and stays: "[منظمة الصحة العالمية]", "[حزب الله]".
 _ORG_TYPE_NOUNS_TEXT = "منظمة حركة شركة بنك مصرف مجموعة وكالة حزب جماعة صحيفة قناة"
 ORG_TYPE_NOUNS = frozenset(fold(_ORG_TYPE_NOUNS_TEXT).split())
-TYPE_NOUN_NAME_ZIPF = 4.5  # a word after the type noun rarer than this is a proper name
 
 
 class ArabicFeaturizer:
@@ -197,7 +198,7 @@ def spans_to_entities(
 
 
 class ArabicPipeline:
-    """Model (if shipped) + gazetteer ensemble + within-document propagation."""
+    """Model (CRF, or a spaCy pipeline) + span rules + within-document propagation."""
 
     def __init__(
         self,
@@ -245,12 +246,13 @@ class ArabicPipeline:
         a gazetteer name is added where the model found nothing, and a longer multi-word
         gazetteer name replaces a model span it contains (أمريكا -> أمريكا الجنوبية)."""
         model = [self._strip_function_words(pieces, *span) for span in model]
-        model = [self._strip_type_noun(pieces, *span) for span in model]
         model = [span for span in model if span[0] < span[1]]
         if self.use_titles:
             model = self._add_titled_names(pieces, model)
         if self.merge_persons:
             model = self._merge_adjacent_persons(pieces, model)
+        model = [self._strip_type_noun(pieces, *span) for span in model]
+        model = [span for span in model if span[0] < span[1]]
         if not self.use_gazetteer:
             return sorted(model)
         keys = [lookup_key(p.word) for p in pieces]
@@ -270,10 +272,8 @@ class ArabicPipeline:
         """Names after titles are PER; they replace model spans they cover (جورجيا LOC inside
         جورجيا ميلوني) or overlapping PER spans (سعيد -> قيس سعيد)."""
         for first, last in titled_names(pieces, self.featurizer.zipf):
-            if self.crf is not None and (
-                self.crf.entity_probability(first, last) < TITLED_NAME_MIN_PROBABILITY
-            ):
-                continue  # the CRF sees no name there: اجتماعا, لشؤون ... after a title
+            if self.crf is not None and not self._titled_name_ok(pieces, first, last):
+                continue
             overlap = [s for s in spans if s[0] < last and s[1] > first]
             kept: list[tuple[int, int, str]] = []
             for span in overlap:
@@ -285,6 +285,15 @@ class ArabicPipeline:
                 spans = [s for s in spans if s not in overlap] + kept
                 spans.append((first, last, "PER"))
         return spans
+
+    def _titled_name_ok(self, pieces: list[Piece], first: int, last: int) -> bool:
+        """Take a name after a title when the CRF sees some name there, or when it is two or
+        more uncommon words ending in a rare one (unseen foreign names: أنتوني بلينكن); not
+        اجتماعا, لشؤون, برئاسة."""
+        if self.crf.entity_probability(first, last) >= TITLED_NAME_MIN_PROBABILITY:
+            return True
+        zipfs = [self.featurizer.zipf(p.source) for p in pieces[first:last]]
+        return len(zipfs) >= 2 and max(zipfs) < 4.5 and zipfs[-1] < TITLED_NAME_RARE_ZIPF
 
     @staticmethod
     def _merge_adjacent_persons(
@@ -309,15 +318,17 @@ class ArabicPipeline:
     def _strip_type_noun(
         self, pieces: list[Piece], first: int, last: int, label: str
     ) -> tuple[int, int, str]:
-        """"منظمة أوبك" -> "أوبك" (see ORG_TYPE_NOUNS); a lone type noun is no name at all.
-        A common noun after it is construct state of the official name and stays
-        ("وكالة أنباء الشرق الأوسط")."""
-        if label != "ORG" or first >= last or pieces[first].word not in ORG_TYPE_NOUNS:
+        """"منظمة أوبك" -> "أوبك" (see ORG_TYPE_NOUNS); a lone type noun is no name at all."""
+        if label != "ORG" or first >= last:
+            return first, last, label
+        word = pieces[first].word
+        if last - first == 1 and word.startswith(ARTICLE) and word[2:] in ORG_TYPE_NOUNS:
+            return first, first, label  # "المنظمة" alone refers back to a name
+        if word not in ORG_TYPE_NOUNS:
             return first, last, label
         if last - first == 1:
             return first, first, label
-        following = pieces[first + 1].source
-        if following.startswith(ARTICLE) or self.featurizer.zipf(following) >= TYPE_NOUN_NAME_ZIPF:
+        if pieces[first + 1].source.startswith(ARTICLE):
             return first, last, label
         return first + 1, last, label
 
