@@ -44,7 +44,7 @@ train-ner-ar: setup
 	$(PY) -m processing.entities.train_ar $(NER_ARGS)
 
 freeze:
-	$(PY) -m pip freeze --exclude-editable > requirements.txt
+	(head -1 requirements.txt; $(PY) -m pip freeze --exclude-editable) > requirements.tmp && mv requirements.tmp requirements.txt
 
 clean:
 	rm -rf $(VENV) data build test-output

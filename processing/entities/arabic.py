@@ -318,7 +318,7 @@ class ArabicPipeline:
     def _strip_type_noun(
         self, pieces: list[Piece], first: int, last: int, label: str
     ) -> tuple[int, int, str]:
-        """"منظمة أوبك" -> "أوبك" (see ORG_TYPE_NOUNS); a lone type noun is no name at all."""
+        """منظمة أوبك -> أوبك (see ORG_TYPE_NOUNS); a lone type noun is no name at all."""
         if label != "ORG" or first >= last:
             return first, last, label
         word = pieces[first].word
