@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from airflow.sdk import Asset
+from airflow.sdk import Asset, Param
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Workers import `processing` from the repository that holds this dags/ folder.
@@ -57,6 +57,25 @@ def source_names(sources_file: str = DEFAULT_SOURCES_FILE) -> list[str]:
     except Exception as exc:  # parse time must never break the DAG over a config problem
         log.warning("trigger form: cannot list sources from %s: %s", sources_file, exc)
         return []
+
+
+def sources_param(description: str) -> Param:
+    """The `sources` form field: names from the sources file offered as choices."""
+    return Param(
+        None, type=["null", "array"], items={"type": "string"},
+        examples=source_names(), title="Sources", description=description,
+    )
+
+
+def location_params() -> dict[str, Param]:
+    """The `sources_file` and `lake` form fields every akhbar DAG takes."""
+    return {
+        "sources_file": Param(DEFAULT_SOURCES_FILE, type="string", title="Sources file"),
+        "lake": Param(
+            DEFAULT_LAKE, type="string", title="Lake URI",
+            description="Local folder or s3://bucket/prefix (credentials: connection aws_default).",
+        ),
+    }
 
 
 def default_args() -> dict[str, Any]:

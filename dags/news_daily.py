@@ -28,15 +28,14 @@ from akhbar_airflow import (
     ARTICLES,
     CRAWL_POOL,
     DAILY_SCHEDULE,
-    DEFAULT_LAKE,
-    DEFAULT_SOURCES_FILE,
     ENTITIES,
     check_sources,
     default_args,
     lake_run_id,
+    location_params,
     raise_if_nothing_fetched,
     run_date,
-    source_names,
+    sources_param,
     use_lake_credentials,
 )
 
@@ -54,10 +53,8 @@ log = logging.getLogger(__name__)
     default_args=default_args(),
     tags=["akhbar", "crawl"],
     params={
-        "sources": Param(
-            None, type=["null", "array"], items={"type": "string"},
-            examples=source_names(), title="Sources",
-            description="Sources to crawl (names from the sources file); empty = all enabled.",
+        "sources": sources_param(
+            "Sources to crawl (names from the sources file); empty = all enabled."
         ),
         "date": Param(
             None, type=["null", "string"], format="date", title="Date",
@@ -71,11 +68,7 @@ log = logging.getLogger(__name__)
             False, type="boolean", title="Dry run",
             description="Only validate and log the plan: nothing is fetched or written.",
         ),
-        "sources_file": Param(DEFAULT_SOURCES_FILE, type="string", title="Sources file"),
-        "lake": Param(
-            DEFAULT_LAKE, type="string", title="Lake URI",
-            description="Local folder or s3://bucket/prefix (credentials: connection aws_default).",
-        ),
+        **location_params(),
     },
 )
 def news_daily() -> None:

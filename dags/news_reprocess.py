@@ -17,14 +17,13 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from akhbar_airflow import (
     ARTICLES,
-    DEFAULT_LAKE,
-    DEFAULT_SOURCES_FILE,
     ENTITIES,
     check_sources,
     default_args,
     lake_run_id,
+    location_params,
     run_date,
-    source_names,
+    sources_param,
     use_lake_credentials,
 )
 
@@ -44,13 +43,8 @@ log = logging.getLogger(__name__)
     params={
         "start": Param(None, type=["null", "string"], format="date", title="First day"),
         "end": Param(None, type=["null", "string"], format="date", title="Last day"),
-        "sources": Param(
-            None, type=["null", "array"], items={"type": "string"},
-            examples=source_names(), title="Sources",
-            description="Sources to rebuild; empty = all enabled sources.",
-        ),
-        "sources_file": Param(DEFAULT_SOURCES_FILE, type="string", title="Sources file"),
-        "lake": Param(DEFAULT_LAKE, type="string", title="Lake URI"),
+        "sources": sources_param("Sources to rebuild; empty = all enabled sources."),
+        **location_params(),
     },
 )
 def news_reprocess() -> None:

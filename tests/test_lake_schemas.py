@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -66,13 +65,7 @@ def test_values_outside_the_allowed_set_are_refused():
 
 
 def test_dataclass_entities_and_dict_stats_are_accepted():
-    @dataclasses.dataclass
-    class Entity:
-        text: str
-        normalized: str
-        label: str
-        start: int
-        end: int
+    from processing.entities.entity import Entity
 
     row = article_rows(1)[0] | {"entities": [Entity("Doha", "doha", "LOC", 0, 4)]}
     assert to_table("articles", [row]).column("entities").to_pylist()[0][0]["end"] == 4
