@@ -21,6 +21,7 @@ CRF_FILE = "crf.model"
 LEXICON_FILE = "lexicon.json"
 _VOWELS = frozenset("اويىآأإؤئء")
 Span = tuple[int, int, str]  # (first piece, last piece, label)
+_OFFSETS = (-2, -1, 1, 2)  # neighbours that contribute features
 
 
 def _stem(key: str) -> str:
@@ -30,6 +31,11 @@ def _stem(key: str) -> str:
 def _pattern(stem: str) -> str:
     """Consonant/vowel skeleton (foreign names have long-vowel patterns native words lack)."""
     return "".join("V" if c in _VOWELS else "C" for c in stem[:8])
+
+
+def _name_kinds(code: str) -> str:
+    """Which person-name lists hold the word ("t": transliterated names), "-" for none."""
+    return "".join(c for c in code if c.isalpha()) or "-"
 
 
 def _shape(source: str) -> str:
@@ -50,12 +56,17 @@ class CrfFeatures:
         gazetteer: Gazetteer,
         zipf: Callable[[str], float],
         lexicon: dict[str, str] | None = None,
+        names: dict[str, str] | None = None,
     ):
         self.gazetteer = gazetteer
         self.zipf = zipf
         self.lexicon = lexicon or {}
+        self.names = names or {}
         self.word_features = lru_cache(maxsize=300_000)(self._word_features)
         self.context_features = lru_cache(maxsize=300_000)(self._context_features)
+
+    def _name_code(self, key: str, stem: str) -> str:
+        return self.names.get(key) or self.names.get(stem, "")
 
     def _gaz(self, key: str) -> str:
         entry = self.gazetteer.get(key)
@@ -78,18 +89,32 @@ class CrfFeatures:
             "t=" + str(word in TITLES),
             "lx=" + self.lexicon.get(key, "-"),
         ]
+        code = self._name_code(key, stem)
+        kinds = _name_kinds(code)
+        feats.append("nm=" + kinds)
+        feats.append(f"nmz={kinds}|{zipf}")  # a known name that is also a common word
         for n in (1, 2, 3, 4):
             if len(stem) > n:
                 feats.append(f"p{n}={stem[:n]}")
                 feats.append(f"x{n}={stem[-n:]}")
         return tuple(feats)
 
-    def _context_features(self, source: str, word: str) -> tuple[str, str, str, str, str]:
-        """The few features a neighbour contributes: word, stem, suffix, band, gazetteer."""
+    def _context_features(self, source: str, word: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
+        """The look-up key, and the feature strings the word contributes as neighbour at offsets
+        -2, -1, +1, +2 (word, band, gazetteer/lexicon label, person-name lists; at ±1 also
+        stem and last two letters). Formatted once per word: this is the tagger's hot loop."""
         key = lookup_key(word)
         stem = _stem(key)
         gaz = self._gaz(key) + "/" + self.lexicon.get(key, "-")
-        return (key, stem, stem[-2:], str(int(self.zipf(source))), gaz)
+        kinds = _name_kinds(self._name_code(key, stem))
+        band = str(int(self.zipf(source)))
+        by_offset = []
+        for off in _OFFSETS:
+            feats = [f"{off}w={key}", f"{off}z={band}", f"{off}g={gaz}", f"{off}nm={kinds}"]
+            if off in (-1, 1):
+                feats += [f"{off}s={stem}", f"{off}x={stem[-2:]}"]
+            by_offset.append(tuple(feats))
+        return key, tuple(by_offset)
 
     def sequence(self, pieces: list[Piece]) -> list[list[str]]:
         n = len(pieces)
@@ -99,16 +124,10 @@ class CrfFeatures:
             feats = list(self.word_features(piece.source, piece.word))
             attached = i + 1 < n and pieces[i + 1].start == piece.end
             feats.append("att=" + str(attached))
-            for off in (-2, -1, 1, 2):
+            for k, off in enumerate(_OFFSETS):
                 j = i + off
                 if 0 <= j < n:
-                    w, s, x, z, g = context[j]
-                    feats.append(f"{off}w={w}")
-                    feats.append(f"{off}z={z}")
-                    feats.append(f"{off}g={g}")
-                    if off in (-1, 1):
-                        feats.append(f"{off}s={s}")
-                        feats.append(f"{off}x={x}")
+                    feats.extend(context[j][1][k])
                 else:
                     feats.append(f"{off}w=<B>" if off < 0 else f"{off}w=<E>")
             if i > 0:
