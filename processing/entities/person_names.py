@@ -12,10 +12,8 @@ NAMES_PATH = Path(__file__).parent / "resources" / "ar_names.json.gz"
 
 @lru_cache(maxsize=2)
 def load_person_names(path: Path | None = None) -> dict[str, str]:
-    """lookup_key form -> kinds code ("t": a word of a transliterated personal name); empty
-    when the resource is missing."""
+    """lookup_key form -> kinds code ("t": a word of a transliterated personal name). A missing
+    file raises: the shipped CRF was trained with this feature."""
     path = Path(path or NAMES_PATH)
-    if not path.exists():
-        return {}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         return json.load(fh)["names"]
