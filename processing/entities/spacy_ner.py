@@ -5,9 +5,9 @@ per candidate action and token (its StateC helpers carry C++ exception checks), 
 CPython 3.11 made the decoding loop ~60% of en_core_web_sm's NER time. Here the model's own
 layers (tok2vec, the precomputed lower layer, the output layer) run unchanged and the greedy
 BILUO transition system is replayed with numpy, one token position at a time for every doc of
-the batch at once. It implements spaCy's rules for docs without preset entities (the only
-kind this pipeline passes) and gives the same entities; tests/test_entities_spacy_ner.py
-compares it with spaCy's own output.
+the batch at once. It implements spaCy's rules for docs straight from the tokenizer (no preset
+entities or sentence starts: the only kind this pipeline passes) and gives the same entities;
+tests/test_entities_spacy_ner.py compares it with spaCy's own output.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ class GreedyNer:
         if ner.cfg.get("beam_width", 1) != 1:
             raise ValueError("GreedyNer replays greedy decoding only (beam_width must be 1)")
         self.tok2vec, self.lower, self.upper = ner.model.layers
+        if self.lower.get_dim("nP") < 2 or not ner.model.attrs.get("has_upper", True):
+            raise ValueError("GreedyNer replays a maxout lower layer with an output layer only")
         self.moves = _moves(ner)
         unseen = np.zeros(ner.moves.n_moves, dtype=bool)
         unseen[list(ner.model.attrs.get("unseen_classes", ()))] = True
