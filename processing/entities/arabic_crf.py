@@ -22,6 +22,22 @@ LEXICON_FILE = "lexicon.json"
 _VOWELS = frozenset("اويىآأإؤئء")
 Span = tuple[int, int, str]  # (first piece, last piece, label)
 _OFFSETS = (-2, -1, 1, 2)  # neighbours that contribute features
+# Topic cue words (ordinary vocabulary): in a sports or business text a city name is often a
+# club and an unknown word a club or a company, which the ±2 window alone cannot see.
+_TOPIC_CUES_TEXT = {
+    "sport": """مباراة مباراته المباراة فريق الفريق فريقه الدوري دوري كأس الكأس هدف هدفا الهدف
+        أهداف الأهداف لاعب اللاعب لاعبي المنتخب منتخب البطولة بطولة نادي النادي الملعب ملعب
+        مدرب المدرب الموسم التعادل فوز فاز خسر المرمى الشوط نهائي النهائي""",
+    "business": """شركة الشركة شركات الشركات أسهم الأسهم سهم البورصة بورصة مصرف المصرف بنك
+        البنك الاستثمار استثمار أرباح الأرباح إيرادات المبيعات السوق الأسواق مليار صفقة
+        الصفقة المستثمرين التجارية""",
+}
+
+
+_TOPIC_CUES = {
+    topic: frozenset(lookup_key(w) for w in text.split())
+    for topic, text in _TOPIC_CUES_TEXT.items()
+}
 
 
 def _stem(key: str) -> str:
@@ -119,11 +135,16 @@ class CrfFeatures:
     def sequence(self, pieces: list[Piece]) -> list[list[str]]:
         n = len(pieces)
         context = [self.context_features(p.source, p.word) for p in pieces]
+        keys = {key for key, _ in context}
+        topics = [t for t, cues in _TOPIC_CUES.items() if not keys.isdisjoint(cues)]
         out: list[list[str]] = []
         for i, piece in enumerate(pieces):
             feats = list(self.word_features(piece.source, piece.word))
             attached = i + 1 < n and pieces[i + 1].start == piece.end
             feats.append("att=" + str(attached))
+            for topic in topics:
+                feats.append("top=" + topic)
+                feats.append(f"top={topic}|g={self._gaz(context[i][0])}")
             for k, off in enumerate(_OFFSETS):
                 j = i + off
                 if 0 <= j < n:
