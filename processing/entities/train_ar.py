@@ -234,13 +234,7 @@ def train(
         if epoch - best_epoch >= int(training["patience_epochs"]):
             break
     nlp.from_bytes(best_bytes)
-    card_path = out / "MODEL_CARD.md"
-    card = card_path.read_text(encoding="utf-8") if card_path.exists() else None
-    if out.exists():
-        shutil.rmtree(out)
-    nlp.to_disk(out)
-    if card is not None:  # the hand-written card survives retraining
-        card_path.write_text(card, encoding="utf-8")
+    _write_model_dir(out, nlp.to_disk)
     result = {
         "dev": best_scores.as_dict(),
         "dev_f1": best_f1,
