@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from processing.entities.arabic_text import (
     tokenize,
 )
 from processing.entities.arabic_titles import titled_names
+from processing.entities.crf_decode import CrfWeights
 from processing.entities.entity import LABELS, Entity
 from processing.entities.gazetteer import Gazetteer, load_gazetteer
 from processing.entities.person_names import load_person_names
@@ -50,6 +51,7 @@ TITLED_NAME_MIN_PROBABILITY = 0.2
 TITLED_NAME_RARE_ZIPF = 3.0  # ... or the name's last word is this rare (and none common)
 FUNCTION_WORD_ZIPF = 6.6  # في, من, على, إن ... never start or end a name
 ALIAS_MAX_ZIPF = 5.3  # a bare surname more common than this is a common word ("الله")
+InName = Callable[[int, int], float]  # (first, last piece) -> the CRF's P(some piece in a name)
 # Annotation convention (ANERcorp's "حركة [طالبان]", and tests/fixtures/ner/ar_paragraphs.json's):
 # a generic organisation noun in front of a name without the article is a description, not part
 # of the name: "منظمة [أوبك]", "بنك [غولدمان ساكس]", "شركة [طيران الإمارات]". Followed by a
@@ -234,16 +236,17 @@ class ArabicPipeline:
                 if lexicon_path.exists()
                 else {}
             )
+            weights = CrfWeights.from_crfsuite(crf_path)
             features = CrfFeatures(
                 self.gazetteer, self.featurizer.zipf, lexicon, load_person_names()
             )
-            self.crf = CrfTagger(crf_path, features)
+            self.crf = CrfTagger(weights, features)
 
     def _alias_ok(self, key: str) -> bool:
         return len(key) >= 3 and self.featurizer.zipf(key) < ALIAS_MAX_ZIPF
 
     def _spans(
-        self, pieces: list[Piece], model: list[tuple[int, int, str]]
+        self, pieces: list[Piece], model: list[tuple[int, int, str]], in_name: InName | None
     ) -> list[tuple[int, int, str]]:
         """Model spans without function words at their edges, merged with the gazetteer:
         a gazetteer name is added where the model found nothing, and a longer multi-word
@@ -252,7 +255,7 @@ class ArabicPipeline:
         model = [span for span in model if span[0] < span[1]]
         model = [part for span in model for part in self._split_at_conjunction(pieces, *span)]
         if self.use_titles:
-            model = self._add_titled_names(pieces, model)
+            model = self._add_titled_names(pieces, model, in_name)
         if self.merge_persons:
             model = self._merge_adjacent_persons(pieces, model)
         model = [self._strip_type_noun(pieces, *span) for span in model]
@@ -271,12 +274,12 @@ class ArabicPipeline:
         return sorted(model)
 
     def _add_titled_names(
-        self, pieces: list[Piece], spans: list[tuple[int, int, str]]
+        self, pieces: list[Piece], spans: list[tuple[int, int, str]], in_name: InName | None
     ) -> list[tuple[int, int, str]]:
         """Names after titles are PER; they replace model spans they cover (جورجيا LOC inside
         جورجيا ميلوني) or overlapping PER spans (سعيد -> قيس سعيد)."""
         for first, last in titled_names(pieces, self.featurizer.zipf):
-            if self.crf is not None and not self._titled_name_ok(pieces, first, last):
+            if in_name is not None and not self._titled_name_ok(pieces, first, last, in_name):
                 continue
             overlap = [s for s in spans if s[0] < last and s[1] > first]
             kept: list[tuple[int, int, str]] = []
@@ -290,11 +293,11 @@ class ArabicPipeline:
                 spans.append((first, last, "PER"))
         return spans
 
-    def _titled_name_ok(self, pieces: list[Piece], first: int, last: int) -> bool:
+    def _titled_name_ok(self, pieces: list[Piece], first: int, last: int, in_name: InName) -> bool:
         """Take a name after a title when the CRF sees some name there, or when it is two or
         more uncommon words ending in a rare one (unseen foreign names: أنتوني بلينكن); not
         اجتماعا, لشؤون, برئاسة."""
-        if self.crf.entity_probability(first, last) >= TITLED_NAME_MIN_PROBABILITY:
+        if in_name(first, last) >= TITLED_NAME_MIN_PROBABILITY:
             return True
         zipfs = [self.featurizer.zipf(p.source) for p in pieces[first:last]]
         return len(zipfs) >= 2 and max(zipfs) < 4.5 and zipfs[-1] < TITLED_NAME_RARE_ZIPF
@@ -363,24 +366,27 @@ class ArabicPipeline:
 
     def _model_spans(
         self, all_pieces: list[list[Piece]], batch_size: int
-    ) -> Iterable[list[tuple[int, int, str]]]:
-        """Spans over pieces from the CRF, else the spaCy model, else none."""
+    ) -> Iterable[tuple[list[tuple[int, int, str]], InName | None]]:
+        """Spans over pieces, with the CRF's in-name probability (CRF, else the spaCy
+        model without one, else none)."""
         if self.crf is not None:
-            return (self.crf.spans(pieces) for pieces in all_pieces)
+            tagged = self.crf.tag(all_pieces, batch_size)
+            return ((doc.spans, doc.entity_probability) for doc in tagged)
         if self.nlp is not None:
             docs = (self.featurizer.make_doc(self.nlp.vocab, p) for p in all_pieces)
             return (
-                [(e.start, e.end, e.label_) for e in doc.ents]
+                ([(e.start, e.end, e.label_) for e in doc.ents], None)
                 for doc in self.nlp.pipe(docs, batch_size=batch_size)
             )
-        return ([] for _ in all_pieces)
+        return (([], None) for _ in all_pieces)
 
     def extract(self, texts: list[str], batch_size: int = 64) -> list[list[Entity]]:
         all_pieces = [self.featurizer.pieces(text) for text in texts]
         parsed = self._model_spans(all_pieces, batch_size)
         results = []
-        for text, pieces, model in zip(texts, all_pieces, parsed, strict=True):
-            entities = spans_to_entities(text, pieces, self._spans(pieces, model), self.gazetteer)
+        for text, pieces, (model, in_name) in zip(texts, all_pieces, parsed, strict=True):
+            spans = self._spans(pieces, model, in_name)
+            entities = spans_to_entities(text, pieces, spans, self.gazetteer)
             tokens = [(lookup_key(p.word), p.start, p.end) for p in pieces]
             results.append(propagate(text, entities, tokens, alias_ok=self._alias_ok))
         return results

@@ -1,20 +1,25 @@
-"""Arabic NER as a linear-chain CRF (python-crfsuite) over hand-made token features.
+"""Arabic NER as a linear-chain CRF over hand-made token features (trained with
+python-crfsuite, decoded at run time in numpy: crf_decode).
 
 Why a CRF: ANERcorp is small (~120k training tokens) and most test misses are names never
 seen in training. A CRF with affix, letter-pattern, frequency-band, gazetteer and context
 features generalises from word form and context at least as well as the small CNN, and it tags
-a 400-word article in about a millisecond. Features are computed per model piece (clitics
+a 400-word article in a few milliseconds. Features are computed per model piece (clitics
 already split off, letters folded; see arabic_text), the same way in training and at run time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from processing.entities.arabic_text import ARTICLE, Piece, is_arabic_word, lookup_key
 from processing.entities.arabic_titles import TITLES
+from processing.entities.crf_decode import CrfWeights, marginals, viterbi
 from processing.entities.gazetteer import Gazetteer
 
 CRF_FILE = "crf.model"
@@ -84,7 +89,7 @@ class CrfFeatures:
     def _name_code(self, key: str, stem: str) -> str:
         return self.names.get(key) or self.names.get(stem, "")
 
-    def _gaz(self, key: str) -> str:
+    def gazetteer_label(self, key: str) -> str:
         entry = self.gazetteer.get(key)
         return entry[0] if entry else "-"
 
@@ -97,8 +102,8 @@ class CrfFeatures:
             "s=" + stem,
             "sh=" + _shape(source),
             f"z={zipf}",
-            "g=" + self._gaz(key),
-            "gs=" + self._gaz(stem),
+            "g=" + self.gazetteer_label(key),
+            "gs=" + self.gazetteer_label(stem),
             "def=" + str(stem != key),
             "len=" + str(min(len(stem), 10)),
             "pat=" + _pattern(stem),
@@ -121,7 +126,7 @@ class CrfFeatures:
         stem and last two letters). Formatted once per word: this is the tagger's hot loop."""
         key = lookup_key(word)
         stem = _stem(key)
-        gaz = self._gaz(key) + "/" + self.lexicon.get(key, "-")
+        gaz = self.gazetteer_label(key) + "/" + self.lexicon.get(key, "-")
         kinds = _name_kinds(self._name_code(key, stem))
         band = str(int(self.zipf(source)))
         by_offset = []
@@ -133,6 +138,8 @@ class CrfFeatures:
         return key, tuple(by_offset)
 
     def sequence(self, pieces: list[Piece]) -> list[list[str]]:
+        """Feature strings per piece, for training (crfsuite). ScoredFeatures.emissions
+        mirrors this for run time; a test checks that the two agree."""
         n = len(pieces)
         context = [self.context_features(p.source, p.word) for p in pieces]
         keys = {key for key, _ in context}
@@ -144,7 +151,7 @@ class CrfFeatures:
             feats.append("att=" + str(attached))
             for topic in topics:
                 feats.append("top=" + topic)
-                feats.append(f"top={topic}|g={self._gaz(context[i][0])}")
+                feats.append(f"top={topic}|g={self.gazetteer_label(context[i][0])}")
             for k, off in enumerate(_OFFSETS):
                 j = i + off
                 if 0 <= j < n:
@@ -196,26 +203,107 @@ def bio_to_spans(tags: Iterable[str]) -> list[Span]:
     return spans
 
 
-class CrfTagger:
-    """A trained crfsuite model; `spans(pieces)` gives entity spans over the pieces."""
+class ScoredFeatures:
+    """The model's state scores of CrfFeatures.sequence, computed without feature strings.
 
-    def __init__(self, model_path: Path, features: CrfFeatures):
-        import pycrfsuite
+    Scores add up, so the weights of each word's own features and of the features it lends
+    its neighbours are summed once per word (cached), and a document's (pieces, labels) score
+    matrix is built from those by shifted array additions. Handing crfsuite ~40 strings per
+    token was the Arabic pipeline's largest cost.
+    """
 
-        self.tagger = pycrfsuite.Tagger()
-        self.tagger.open(str(model_path))
+    def __init__(self, features: CrfFeatures, weights: CrfWeights):
         self.features = features
+        self.weights = weights
+        self.word_block = lru_cache(maxsize=300_000)(self._word_block)
+        self.string_vector = lru_cache(maxsize=256)(self._string_vector)
 
-    def spans(self, pieces: list[Piece]) -> list[Span]:
-        if not pieces:
-            return []
-        return bio_to_spans(self.tagger.tag(self.features.sequence(pieces)))
+    def _word_block(self, source: str, word: str) -> tuple[str, np.ndarray]:
+        """The look-up key, and a (1 + offsets, labels) block: row 0 the word's own score,
+        row 1 + k what it adds to the piece at -_OFFSETS[k] from it."""
+        index = self.weights.attributes
+        groups = [self.features.word_features(source, word)]
+        key, by_offset = self.features.context_features(source, word)
+        groups.extend(by_offset)
+        rows, starts = [], []
+        for feats in groups:
+            starts.append(len(rows))
+            rows.append(self.weights.zero_row)  # no group is empty for reduceat
+            rows.extend(index[f] for f in feats if f in index)
+        return key, np.add.reduceat(self.weights.state[rows], starts, axis=0)
+
+    def _string_vector(self, feature: str) -> np.ndarray:
+        row = self.weights.attributes.get(feature, self.weights.zero_row)
+        return self.weights.state[row]
+
+    def emissions(self, pieces: list[Piece]) -> np.ndarray:
+        """(pieces, labels) state scores, equal to summing the weights of sequence(pieces)."""
+        n = len(pieces)
+        blocks = [self.word_block(p.source, p.word) for p in pieces]
+        keys = [key for key, _ in blocks]
+        stacked = np.stack([block for _, block in blocks])  # (pieces, 1 + offsets, labels)
+        scores = stacked[:, 0].copy()
+        vector = self.string_vector
+        for k, off in enumerate(_OFFSETS, start=1):  # piece i gets what i + off lends it
+            if off < 0:
+                scores[-off:] += stacked[: n + off, k]
+                scores[: min(-off, n)] += vector(f"{off}w=<B>")
+            else:
+                scores[: n - off] += stacked[off:, k]
+                scores[max(n - off, 0) :] += vector(f"{off}w=<E>")
+        attached = [pieces[i + 1].start == pieces[i].end for i in range(n - 1)] + [False]
+        scores += np.where(np.array(attached)[:, None], vector("att=True"), vector("att=False"))
+        if n > 1:
+            titled = np.array([p.word in TITLES for p in pieces[:-1]])[:, None]
+            scores[1:] += np.where(titled, vector("-1t=True"), vector("-1t=False"))
+        for topic, cues in _TOPIC_CUES.items():
+            if not cues.isdisjoint(keys):
+                scores += vector("top=" + topic)
+                gazetteer = self.features.gazetteer_label
+                scores += np.array([vector(f"top={topic}|g={gazetteer(key)}") for key in keys])
+        index = self.weights.attributes
+        for i in range(1, n):  # word bigrams: only the few the model knows carry weight
+            row = index.get(f"-1w|w={keys[i - 1]}|{keys[i]}")
+            if row is not None:
+                scores[i] += self.weights.state[row]
+            row = index.get(f"w|+1w={keys[i - 1]}|{keys[i]}")
+            if row is not None:
+                scores[i - 1] += self.weights.state[row]
+        return scores
+
+
+class CrfTagger:
+    """A trained crfsuite model, decoded in numpy batches (crf_decode): `tag(docs)` gives
+    entity spans per document and the marginals the title rule asks for."""
+
+    def __init__(self, weights: CrfWeights, features: CrfFeatures):
+        self.weights = weights
+        self.features = features
+        self.scored = ScoredFeatures(features, weights)
+        self.outside = weights.labels.index("O")
+
+    def tag(self, docs: list[list[Piece]], batch_size: int = 64) -> list[TaggedDoc]:
+        out = [TaggedDoc([], np.zeros(0))] * len(docs)
+        todo = sorted((i for i, d in enumerate(docs) if d), key=lambda i: len(docs[i]))
+        for batch_start in range(0, len(todo), batch_size):
+            batch = todo[batch_start : batch_start + batch_size]  # similar lengths: less padding
+            emissions = [self.scored.emissions(docs[i]) for i in batch]
+            paths = viterbi(emissions, self.weights.transition)
+            probabilities = marginals(emissions, self.weights.transition)
+            for i, path, probability in zip(batch, paths, probabilities, strict=True):
+                spans = bio_to_spans(self.weights.labels[k] for k in path)
+                out[i] = TaggedDoc(spans, 1.0 - probability[:, self.outside])
+        return out
+
+
+@dataclass(frozen=True)
+class TaggedDoc:
+    spans: list[Span]
+    in_name: np.ndarray  # per piece: marginal probability of being inside some name
 
     def entity_probability(self, first: int, last: int) -> float:
-        """Highest marginal probability that one of pieces [first, last) is inside some name
-        (any label), for the sequence tagged last (call before tagging the next one)."""
-        marginal = self.tagger.marginal
-        return max((1.0 - marginal("O", i) for i in range(first, last)), default=0.0)
+        """Highest probability that one of pieces [first, last) is inside some name."""
+        return float(self.in_name[first:last].max(initial=0.0))
 
 
 def train_crf(

@@ -1,0 +1,107 @@
+"""Linear-chain CRF decoding in numpy, batched over documents, for a crfsuite-trained model.
+
+Why not crfsuite's own tagger: handing ~40 feature strings per token to crfsuite (string
+conversion, then its hash look-up) was the largest part of the Arabic pipeline's time. With the
+weights in a matrix, scores are summed per word once (arabic_crf.ScoredFeatures), and Viterbi
+and forward-backward run for a batch of documents at once. The results are crfsuite's: same
+tags, same marginals (tests/test_entities_crf_decode.py compares them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class CrfWeights:
+    """State weights (one row per attribute, plus a zero row last) and transition weights."""
+
+    labels: tuple[str, ...]
+    attributes: dict[str, int]
+    state: np.ndarray  # (attributes + 1, labels)
+    transition: np.ndarray  # (labels, labels): from row label to column label
+
+    @property
+    def zero_row(self) -> int:
+        return len(self.attributes)
+
+    @classmethod
+    def from_crfsuite(cls, model_path: Path) -> CrfWeights:
+        import pycrfsuite
+
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(model_path))
+        try:
+            info = tagger.info()
+        finally:
+            tagger.close()
+        labels = tuple(sorted(info.labels, key=info.labels.get))
+        label_id = {label: i for i, label in enumerate(labels)}
+        attributes: dict[str, int] = {}
+        for attribute, _ in info.state_features:
+            attributes.setdefault(attribute, len(attributes))
+        state = np.zeros((len(attributes) + 1, len(labels)))
+        for (attribute, label), weight in info.state_features.items():
+            state[attributes[attribute], label_id[label]] = weight
+        transition = np.zeros((len(labels), len(labels)))
+        for (before, after), weight in info.transitions.items():
+            transition[label_id[before], label_id[after]] = weight
+        return cls(labels, attributes, state, transition)
+
+
+def _padded(emissions: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    lengths = np.array([len(e) for e in emissions])
+    padded = np.zeros((len(emissions), lengths.max(), emissions[0].shape[1]))
+    for b, e in enumerate(emissions):
+        padded[b, : len(e)] = e
+    return padded, lengths
+
+
+def viterbi(emissions: list[np.ndarray], transition: np.ndarray) -> list[list[int]]:
+    """Best label path per document (documents of any non-zero length, decoded together)."""
+    scores_by_step, lengths = _padded(emissions)
+    batch, steps, labels = scores_by_step.shape
+    back = np.zeros((batch, steps, labels), dtype=np.intp)
+    score = scores_by_step[:, 0].copy()
+    for i in range(1, steps):
+        candidates = score[:, :, None] + transition[None]  # (batch, from, to)
+        back[:, i] = candidates.argmax(axis=1)
+        stepped = candidates.max(axis=1) + scores_by_step[:, i]
+        score = np.where((i < lengths)[:, None], stepped, score)
+    paths = []
+    for b, n in enumerate(lengths):
+        path = [int(score[b].argmax())]
+        for i in range(n - 1, 0, -1):
+            path.append(int(back[b, i, path[-1]]))
+        paths.append(path[::-1])
+    return paths
+
+
+def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+    top = x.max(axis=axis, keepdims=True)
+    return np.squeeze(top, axis=axis) + np.log(np.exp(x - top).sum(axis=axis))
+
+
+def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
+    """P(label at token) per document, by forward-backward in log space."""
+    scores_by_step, lengths = _padded(emissions)
+    batch, steps, labels = scores_by_step.shape
+    alpha = np.zeros((batch, steps, labels))
+    beta = np.zeros((batch, steps, labels))
+    alpha[:, 0] = scores_by_step[:, 0]
+    for i in range(1, steps):
+        alpha[:, i] = (
+            _logsumexp(alpha[:, i - 1, :, None] + transition[None], axis=1) + scores_by_step[:, i]
+        )
+    for i in range(steps - 2, -1, -1):
+        after = scores_by_step[:, i + 1] + beta[:, i + 1]  # (batch, to)
+        stepped = _logsumexp(transition[None] + after[:, None, :], axis=2)
+        beta[:, i] = np.where((i + 1 < lengths)[:, None], stepped, 0.0)
+    out = []
+    for b, n in enumerate(lengths):
+        log_z = _logsumexp(alpha[b, n - 1], axis=0)
+        out.append(np.exp(alpha[b, :n] + beta[b, :n] - log_z))
+    return out
