@@ -80,28 +80,25 @@ def viterbi(emissions: list[np.ndarray], transition: np.ndarray) -> list[list[in
     return paths
 
 
-def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
-    top = x.max(axis=axis, keepdims=True)
-    return np.squeeze(top, axis=axis) + np.log(np.exp(x - top).sum(axis=axis))
-
-
 def marginals(emissions: list[np.ndarray], transition: np.ndarray) -> list[np.ndarray]:
-    """P(label at token) per document, by forward-backward in log space."""
+    """P(label at token) per document, by forward-backward with each step rescaled to sum
+    to 1 (no logarithms in the loop; the scale cancels when each token's product is
+    normalised)."""
     scores_by_step, lengths = _padded(emissions)
     batch, steps, labels = scores_by_step.shape
-    alpha = np.zeros((batch, steps, labels))
-    beta = np.zeros((batch, steps, labels))
-    alpha[:, 0] = scores_by_step[:, 0]
+    potentials = np.exp(scores_by_step - scores_by_step.max(axis=2, keepdims=True))
+    forward_weights = np.exp(transition)  # (from, to)
+    backward_weights = forward_weights.T.copy()
+    alpha = np.empty((batch, steps, labels))
+    beta = np.ones((batch, steps, labels))
+    alpha[:, 0] = potentials[:, 0] / potentials[:, 0].sum(axis=1, keepdims=True)
     for i in range(1, steps):
-        alpha[:, i] = (
-            _logsumexp(alpha[:, i - 1, :, None] + transition[None], axis=1) + scores_by_step[:, i]
-        )
+        stepped = (alpha[:, i - 1] @ forward_weights) * potentials[:, i]
+        alpha[:, i] = stepped / stepped.sum(axis=1, keepdims=True)
     for i in range(steps - 2, -1, -1):
-        after = scores_by_step[:, i + 1] + beta[:, i + 1]  # (batch, to)
-        stepped = _logsumexp(transition[None] + after[:, None, :], axis=2)
-        beta[:, i] = np.where((i + 1 < lengths)[:, None], stepped, 0.0)
-    out = []
-    for b, n in enumerate(lengths):
-        log_z = _logsumexp(alpha[b, n - 1], axis=0)
-        out.append(np.exp(alpha[b, :n] + beta[b, :n] - log_z))
-    return out
+        stepped = (potentials[:, i + 1] * beta[:, i + 1]) @ backward_weights
+        stepped /= stepped.sum(axis=1, keepdims=True)
+        beta[:, i] = np.where((i + 1 < lengths)[:, None], stepped, 1.0)  # 1 at a doc's end
+    product = alpha * beta
+    product /= product.sum(axis=2, keepdims=True)
+    return [product[b, :n] for b, n in enumerate(lengths)]
