@@ -238,7 +238,11 @@ class ArabicPipeline:
             )
             weights = CrfWeights.from_crfsuite(crf_path)
             features = CrfFeatures(
-                self.gazetteer, self.featurizer.zipf, lexicon, load_person_names()
+                self.gazetteer,
+                self.featurizer.zipf,
+                lexicon,
+                load_person_names(),
+                cache_strings=False,  # the tagger caches each word's summed weights instead
             )
             self.crf = CrfTagger(weights, features)
 

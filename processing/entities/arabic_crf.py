@@ -78,13 +78,20 @@ class CrfFeatures:
         zipf: Callable[[str], float],
         lexicon: dict[str, str] | None = None,
         names: dict[str, str] | None = None,
+        *,
+        cache_strings: bool = True,
     ):
+        """`cache_strings`: keep each word's feature strings (training asks for them again and
+        again); at run time ScoredFeatures keeps only their summed weights."""
         self.gazetteer = gazetteer
         self.zipf = zipf
         self.lexicon = lexicon or {}
         self.names = names or {}
-        self.word_features = lru_cache(maxsize=300_000)(self._word_features)
-        self.context_features = lru_cache(maxsize=300_000)(self._context_features)
+        self.word_features = self._word_features
+        self.context_features = self._context_features
+        if cache_strings:
+            self.word_features = lru_cache(maxsize=300_000)(self._word_features)
+            self.context_features = lru_cache(maxsize=300_000)(self._context_features)
 
     def _name_code(self, key: str, stem: str) -> str:
         return self.names.get(key) or self.names.get(stem, "")
