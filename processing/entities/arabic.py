@@ -34,7 +34,7 @@ from processing.entities.arabic_titles import titled_names
 from processing.entities.crf_decode import CrfWeights
 from processing.entities.entity import LABELS, Entity
 from processing.entities.gazetteer import Gazetteer, load_gazetteer
-from processing.entities.person_names import load_person_names
+from processing.entities.person_names import load_full_names, load_person_names
 from processing.entities.propagate import propagate
 
 MODEL_DIR = Path(__file__).parent / "models" / "ar_anercorp"
@@ -242,6 +242,7 @@ class ArabicPipeline:
                 self.featurizer.zipf,
                 lexicon,
                 load_person_names(),
+                load_full_names(),
                 cache_strings=False,  # the tagger caches each word's summed weights instead
             )
             self.crf = CrfTagger(weights, features)

@@ -21,11 +21,13 @@ from processing.entities.arabic_text import ARTICLE, Piece, is_arabic_word, look
 from processing.entities.arabic_titles import TITLES
 from processing.entities.crf_decode import CrfWeights, marginals, viterbi
 from processing.entities.gazetteer import Gazetteer
+from processing.entities.person_names import FullNames
 
 CRF_FILE = "crf.model"
 LEXICON_FILE = "lexicon.json"
 _VOWELS = frozenset("اويىآأإؤئء")
 Span = tuple[int, int, str]  # (first piece, last piece, label)
+_FULL_NAME_MARKS = "-BI"  # FullNames.marks: outside, first word, later word of a known full name
 _OFFSETS = (-2, -1, 1, 2)  # neighbours that contribute features
 # Topic cue words (ordinary vocabulary): in a sports or business text a city name is often a
 # club and an unknown word a club or a company, which the ±2 window alone cannot see.
@@ -55,7 +57,8 @@ def _pattern(stem: str) -> str:
 
 
 def _name_kinds(code: str) -> str:
-    """Which person-name lists hold the word ("t": transliterated names), "-" for none."""
+    """Which name lists hold the word (build_names: "t" persons, "c" clubs, "o" companies),
+    "-" for none."""
     return "".join(c for c in code if c.isalpha()) or "-"
 
 
@@ -78,6 +81,7 @@ class CrfFeatures:
         zipf: Callable[[str], float],
         lexicon: dict[str, str] | None = None,
         names: dict[str, str] | None = None,
+        full_names: FullNames | None = None,
         *,
         cache_strings: bool = True,
     ):
@@ -87,6 +91,7 @@ class CrfFeatures:
         self.zipf = zipf
         self.lexicon = lexicon or {}
         self.names = names or {}
+        self.full_names = full_names or FullNames([])
         self.word_features = self._word_features
         self.context_features = self._context_features
         if cache_strings:
@@ -129,7 +134,7 @@ class CrfFeatures:
 
     def _context_features(self, source: str, word: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
         """The look-up key, and the feature strings the word contributes as neighbour at offsets
-        -2, -1, +1, +2 (word, band, gazetteer/lexicon label, person-name lists; at ±1 also
+        -2, -1, +1, +2 (word, band, gazetteer/lexicon label, name-list codes; at ±1 also
         stem and last two letters). Formatted once per word: this is the tagger's hot loop."""
         key = lookup_key(word)
         stem = _stem(key)
@@ -151,9 +156,11 @@ class CrfFeatures:
         context = [self.context_features(p.source, p.word) for p in pieces]
         keys = {key for key, _ in context}
         topics = [t for t, cues in _TOPIC_CUES.items() if not keys.isdisjoint(cues)]
+        full_names = self.full_names.marks([key for key, _ in context])
         out: list[list[str]] = []
         for i, piece in enumerate(pieces):
             feats = list(self.word_features(piece.source, piece.word))
+            feats.append("fn=" + full_names[i])
             attached = i + 1 < n and pieces[i + 1].start == piece.end
             feats.append("att=" + str(attached))
             for topic in topics:
@@ -258,6 +265,9 @@ class ScoredFeatures:
             else:
                 scores[: n - off] += stacked[off:, k]
                 scores[max(n - off, 0) :] += vector(f"{off}w=<E>")
+        full_name_rows = np.stack([vector("fn=" + m) for m in _FULL_NAME_MARKS])
+        marks = self.features.full_names.marks(keys)
+        scores += full_name_rows[[_FULL_NAME_MARKS.index(m) for m in marks]]
         attached = [pieces[i + 1].start == pieces[i].end for i in range(n - 1)] + [False]
         scores += np.where(np.array(attached)[:, None], vector("att=True"), vector("att=False"))
         if n > 1:
