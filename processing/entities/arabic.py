@@ -281,22 +281,33 @@ class ArabicPipeline:
     def _add_titled_names(
         self, pieces: list[Piece], spans: list[tuple[int, int, str]], in_name: InName | None
     ) -> list[tuple[int, int, str]]:
-        """Names after titles are PER; they replace model spans they cover (جورجيا LOC inside
-        جورجيا ميلوني) or overlapping PER spans (سعيد -> قيس سعيد)."""
+        """Names after titles are PER. Where the model found something there, the titled name
+        replaces it (جورجيا LOC inside جورجيا ميلوني; سعيد -> قيس سعيد) only if it covers the
+        model's spans and each word it adds looks like part of a name to the CRF: the title
+        rule's own name end is a guess (صدام for صدام حسين, شيراك سيقرر), the CRF's usually
+        better (5-fold cross-validation on ANERcorp train + dev: +0.005 F1 on every fold)."""
         for first, last in titled_names(pieces, self.featurizer.zipf):
             if in_name is not None and not self._titled_name_ok(pieces, first, last, in_name):
                 continue
             overlap = [s for s in spans if s[0] < last and s[1] > first]
-            kept: list[tuple[int, int, str]] = []
-            for span in overlap:
-                if span[2] != "PER" and span[1] > last:
-                    break  # the model saw a longer organisation/place: keep it
-                if span[2] != "PER" and span[0] < first:
-                    kept.append((span[0], first, span[2]))  # المنظمة [تيدروس ...]
-            else:
-                spans = [s for s in spans if s not in overlap] + kept
-                spans.append((first, last, "PER"))
+            if overlap and not self._titled_name_wins(first, last, overlap, in_name):
+                continue
+            kept = [(s[0], first, s[2]) for s in overlap if s[2] != "PER" and s[0] < first]
+            spans = [s for s in spans if s not in overlap] + kept  # المنظمة [تيدروس ...]
+            spans.append((first, last, "PER"))
         return spans
+
+    @staticmethod
+    def _titled_name_wins(
+        first: int, last: int, overlap: list[tuple[int, int, str]], in_name: InName | None
+    ) -> bool:
+        if any(span[1] > last for span in overlap):
+            return False  # the model's name runs on past the titled one
+        covered = {i for span in overlap for i in range(span[0], span[1])}
+        added = [i for i in range(first, last) if i not in covered]
+        return in_name is None or all(
+            in_name(i, i + 1) >= TITLED_NAME_MIN_PROBABILITY for i in added
+        )
 
     def _titled_name_ok(self, pieces: list[Piece], first: int, last: int, in_name: InName) -> bool:
         """Take a name after a title when the CRF sees some name there, or when it is two or
