@@ -1,5 +1,6 @@
 """Corpus conversion and scoring used by train_ar and bench/ner.py, and the shipped model card."""
 
+import importlib.util
 import json
 import re
 
@@ -19,6 +20,7 @@ from processing.entities.evaluation import (
 from processing.entities.train_ar import (
     DEFAULT_CONFIG,
     DEFAULT_DATA,
+    REPO_ROOT,
     piece_tags,
     repair_bio,
     train_crf,
@@ -125,3 +127,14 @@ def test_refit_ships_a_model_fit_on_train_and_dev(tmp_path):
     assert refit["shipped_dev_f1"] > kept["dev_f1"]  # the shipped model has seen dev
     shipped = [(tmp_path / d / CRF_FILE).read_bytes() for d in ("a", "b")]
     assert shipped[0] != shipped[1]
+
+
+def test_cross_validation_folds_tile_the_corpus_in_order():
+    spec = importlib.util.spec_from_file_location("ner_cv", REPO_ROOT / "bench" / "ner_cv.py")
+    ner_cv = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ner_cv)
+    sentences = [f"s{i}" for i in range(10)]
+    folds = ner_cv.contiguous_folds(sentences, 3)
+    assert [held for _, held in folds] == [sentences[:3], sentences[3:7], sentences[7:]]
+    for training, held in folds:
+        assert sorted(training + held) == sorted(sentences) and not set(training) & set(held)
