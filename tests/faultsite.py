@@ -57,6 +57,8 @@ class FaultSite:
     user_agents: set[str] = field(default_factory=set)
     base_url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # per request thread: `client`, the (host, port) the request came from
+    local: threading.local = field(default_factory=threading.local)
 
     def page(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8",
              **headers: str) -> None:
@@ -95,6 +97,7 @@ def _handler_class(site: FaultSite) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
+            site.local.client = self.client_address
             with site.lock:
                 site.hits[parts.path] += 1
                 site.times.setdefault(parts.path, []).append(time.monotonic())

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import uuid
 
+import psutil
 import pytest
 
 from processing.lake import open_lake
@@ -16,6 +18,48 @@ from tests.services import ensure_redis
 
 PAGES = 1000
 DATE = "2026-11-21"
+
+
+class BothWorkersGate:
+    """Holds article responses until both worker processes have asked for one.
+
+    Without it, on a busy host one worker can drain the whole budget while the other is still
+    starting (an idle worker looks at the shared queue only every few seconds), and the test
+    would measure that race instead of the sharing. Requests are told apart by the worker that
+    owns the client port; after `timeout` the gate opens anyway (the test then fails on the
+    shares, it does not hang)."""
+
+    def __init__(self, site: FaultSite, timeout: float = 60.0):
+        self.site = site
+        self.timeout = timeout
+        self.pids: list[int] = []
+        self.seen: set[int] = set()
+        self.lock = threading.Lock()
+        self.open = threading.Event()
+
+    def _owner(self, port: int) -> int | None:
+        for pid in self.pids:
+            try:
+                connections = psutil.Process(pid).net_connections(kind="tcp")
+            except psutil.Error:
+                continue
+            if any(c.laddr and c.laddr.port == port for c in connections):
+                return pid
+        return None
+
+    def wrap(self, handler):
+        def gated(query, headers):
+            if not self.open.is_set():
+                owner = self._owner(self.site.local.client[1])
+                with self.lock:
+                    if owner is not None:
+                        self.seen.add(owner)
+                    if len(self.seen) == len(self.pids) == 2:
+                        self.open.set()
+                self.open.wait(self.timeout)
+            return handler(query, headers)
+
+        return gated
 
 
 @pytest.mark.services
@@ -30,8 +74,10 @@ def test_two_workers_share_the_frontier(tmp_path, max_pages: int) -> None:
     with serve(site):
         base = site.base_url
         paths = [f"/story/{i}.html" for i in range(PAGES)]
+        gate = BothWorkersGate(site)
         for path in paths:
             site.article(path, latency=0.01)
+            site.routes[path] = gate.wrap(site.routes[path])
         half = PAGES // 2
         site.page("/a.xml", urlset([(base + p, None) for p in paths[:half]]))
         site.page("/b.xml", urlset([(base + p, None) for p in paths[half:]]))
@@ -54,6 +100,7 @@ sources:
                    "--source", "spread", "--date", DATE, "--lake", lake, "--run-id", "r1"]
         workers = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        gate.pids = [worker.pid for worker in workers]
         outputs = [worker.communicate(timeout=180) for worker in workers]
     try:
         for worker, (_, err) in zip(workers, outputs, strict=True):
