@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from processing.entities.arabic import MODEL_DIR  # noqa: E402
 from processing.entities.evaluation import read_conll, score  # noqa: E402
 from processing.entities.gazetteer import GAZETTEER_PATH  # noqa: E402
-from processing.entities.person_names import NAMES_PATH  # noqa: E402
+from processing.entities.name_lists import NAMES_PATH  # noqa: E402
 from processing.entities.registry import get_pipeline  # noqa: E402
 from processing.entities.train_ar import DEFAULT_DATA  # noqa: E402
 

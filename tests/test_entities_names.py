@@ -11,16 +11,16 @@ from processing.entities.arabic import ArabicFeaturizer
 from processing.entities.arabic_crf import CrfFeatures
 from processing.entities.arabic_text import lookup_key
 from processing.entities.gazetteer import Gazetteer
-from processing.entities.person_names import (
+from processing.entities.name_lists import (
     NAMES_PATH,
     FullNames,
     load_full_names,
-    load_person_names,
+    load_name_codes,
 )
 
 
 def test_names_are_coded_and_filtered():
-    names = load_person_names()
+    names = load_name_codes()
     assert len(names) > 10_000
     assert names[lookup_key("أبركرومبي")] == "t"  # a transliterated foreign name
     assert lookup_key("فينغر") in names  # (a surname ANERcorp's training part lacks)

@@ -34,7 +34,7 @@ from processing.entities.arabic_titles import titled_names
 from processing.entities.crf_decode import CrfWeights
 from processing.entities.entity import LABELS, Entity
 from processing.entities.gazetteer import Gazetteer, load_gazetteer
-from processing.entities.person_names import load_full_names, load_person_names
+from processing.entities.name_lists import load_full_names, load_name_codes
 from processing.entities.propagate import propagate
 
 MODEL_DIR = Path(__file__).parent / "models" / "ar_anercorp"
@@ -241,7 +241,7 @@ class ArabicPipeline:
                 self.gazetteer,
                 self.featurizer.zipf,
                 lexicon,
-                load_person_names(),
+                load_name_codes(),
                 load_full_names(),
                 cache_strings=False,  # the tagger caches each word's summed weights instead
             )

@@ -21,7 +21,7 @@ from processing.entities.arabic_text import ARTICLE, Piece, is_arabic_word, look
 from processing.entities.arabic_titles import TITLES
 from processing.entities.crf_decode import CrfWeights, marginals, viterbi
 from processing.entities.gazetteer import Gazetteer
-from processing.entities.person_names import FullNames
+from processing.entities.name_lists import FullNames
 
 CRF_FILE = "crf.model"
 LEXICON_FILE = "lexicon.json"

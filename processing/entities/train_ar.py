@@ -47,7 +47,7 @@ from processing.entities.arabic_crf import (  # noqa: E402
 from processing.entities.arabic_text import CONJUNCTIONS, PREPOSITIONS, Piece  # noqa: E402
 from processing.entities.evaluation import CORPUS_LABELS, Sentence, read_conll, score  # noqa: E402
 from processing.entities.gazetteer import load_gazetteer  # noqa: E402
-from processing.entities.person_names import load_full_names, load_person_names  # noqa: E402
+from processing.entities.name_lists import load_full_names, load_name_codes  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = Path(
@@ -287,7 +287,7 @@ def _fit_crf_recipe(
     lexicon = train_crf_jackknife(
         tagged,
         lambda lex: CrfFeatures(
-            featurizer.gazetteer, featurizer.zipf, lex, load_person_names(), load_full_names()
+            featurizer.gazetteer, featurizer.zipf, lex, load_name_codes(), load_full_names()
         ),
         work / CRF_FILE,
         params,

@@ -17,7 +17,7 @@ def _load(path: Path) -> dict:
         return json.load(fh)
 
 
-def load_person_names(path: Path | None = None) -> dict[str, str]:
+def load_name_codes(path: Path | None = None) -> dict[str, str]:
     """lookup_key form -> list codes ("t": a word of a transliterated personal name, "c": of a
     sports club's name, "o": of a company's, bank's or university's). A missing file raises:
     the shipped CRF was trained with this feature."""
