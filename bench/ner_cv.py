@@ -1,5 +1,6 @@
 """Arabic NER recipe by k-fold cross-validation over ANERcorp train + dev (not run by `make bench`:
-about 10 minutes with two folds fit at once on a 2-core machine).
+about 30 minutes with two folds fit at once on a 2-core machine, each fold fitting the recipe's
+four members one after another).
 
     .venv/bin/python bench/ner_cv.py [--data DIR] [--config FILE] [--folds 5] [--jobs 2]
 

@@ -7,8 +7,9 @@ import re
 import pytest
 
 from processing.entities.arabic import MODEL_DIR, ArabicPipeline
-from processing.entities.arabic_crf import CRF_FILE, LEXICON_FILE, bio_to_spans, build_lexicon
+from processing.entities.arabic_crf import LEXICON_FILE, WEIGHTS_FILE, bio_to_spans, build_lexicon
 from processing.entities.arabic_text import Piece
+from processing.entities.crf_decode import CrfWeights
 from processing.entities.entity import Entity
 from processing.entities.evaluation import (
     gold_spans,
@@ -64,11 +65,7 @@ def test_shipped_model_matches_its_recorded_dev_score():
 
 
 def test_shipped_model_is_the_crf_with_its_card():
-    import pycrfsuite
-
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(MODEL_DIR / CRF_FILE))
-    labels = set(tagger.labels())
+    labels = set(CrfWeights.load(MODEL_DIR / WEIGHTS_FILE).labels)
     assert {"B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "O"} == labels
     recorded = json.loads((MODEL_DIR / "scores.json").read_text())
     assert recorded["model"] == "crf"
@@ -95,12 +92,15 @@ def test_lexicon_keeps_the_majority_label():
 
 @pytest.mark.skipif(not (DEFAULT_DATA / "train.txt").exists(), reason="shared ANERcorp not mounted")
 def test_training_is_deterministic(tmp_path):
+    """The same files whether the members are fit one after another or two at once."""
     runs = []
-    for name in ("a", "b"):
+    for name, jobs in (("a", 1), ("b", 2)):
         out = tmp_path / name
-        result = train_crf(DEFAULT_DATA, out, DEFAULT_CONFIG, log=lambda _: None, max_sentences=60)
+        result = train_crf(
+            DEFAULT_DATA, out, DEFAULT_CONFIG, log=lambda _: None, max_sentences=60, jobs=jobs
+        )
         runs.append(
-            (result["dev_f1"], (out / CRF_FILE).read_bytes(), (out / LEXICON_FILE).read_text())
+            (result["dev_f1"], (out / WEIGHTS_FILE).read_bytes(), (out / LEXICON_FILE).read_text())
         )
     assert runs[0] == runs[1]
     assert runs[0][0] > 0.0  # 60 sentences already find some entities on dev
@@ -125,7 +125,7 @@ def test_refit_ships_a_model_fit_on_train_and_dev(tmp_path):
     assert refit["dev_f1"] == kept["dev_f1"]  # same held-out fit either way
     assert kept["shipped_dev_f1"] == kept["dev_f1"]
     assert refit["shipped_dev_f1"] > kept["dev_f1"]  # the shipped model has seen dev
-    shipped = [(tmp_path / d / CRF_FILE).read_bytes() for d in ("a", "b")]
+    shipped = [(tmp_path / d / WEIGHTS_FILE).read_bytes() for d in ("a", "b")]
     assert shipped[0] != shipped[1]
 
 

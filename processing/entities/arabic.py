@@ -2,10 +2,10 @@
 
 Text is cut into tokens with clitics split off (arabic_text) and folded letter for letter; every
 model token remembers its raw-text span, so entity offsets always point at the raw text and
-never include a clitic (وقطر -> قطر). The shipped model directory holds a CRF (`crf.model`);
-a directory holding a spaCy pipeline instead (the earlier CNN, `train_ar --model cnn`) still
-loads, fed pre-tokenised Docs whose NORM slot carries a feature string (frequency band +
-gazetteer label).
+never include a clitic (وقطر -> قطر). The shipped model directory holds a CRF's weights
+(`crf_weights.json.gz`: several fits of the recipe averaged, see train_ar); a directory holding
+a spaCy pipeline instead (the earlier CNN, `train_ar --model cnn`) still loads, fed
+pre-tokenised Docs whose NORM slot carries a feature string (frequency band + gazetteer label).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from processing.entities.arabic_crf import CRF_FILE, LEXICON_FILE, CrfFeatures, CrfTagger
+from processing.entities.arabic_crf import LEXICON_FILE, WEIGHTS_FILE, CrfFeatures, CrfTagger
 from processing.entities.arabic_text import (
     ARTICLE,
     CONJUNCTIONS,
@@ -220,8 +220,8 @@ class ArabicPipeline:
         self.merge_persons = merge_persons
         self.nlp = nlp
         self.crf: CrfTagger | None = None
-        crf_path = Path(model_dir) / CRF_FILE if model_dir is not None else None
-        if nlp is None and crf_path is not None and crf_path.exists():
+        weights_path = Path(model_dir) / WEIGHTS_FILE if model_dir is not None else None
+        if nlp is None and weights_path is not None and weights_path.exists():
             pass  # the CRF is loaded below, once the featurizer exists
         elif nlp is None and model_dir is not None and (Path(model_dir) / "config.cfg").exists():
             import spacy
@@ -229,14 +229,14 @@ class ArabicPipeline:
             self.nlp = spacy.load(model_dir)
         version = self.nlp.meta.get(META_KEY, "v1") if self.nlp is not None else "v1"
         self.featurizer = ArabicFeaturizer(self.gazetteer, lexeme_features=version)
-        if self.nlp is None and crf_path is not None and crf_path.exists():
-            lexicon_path = crf_path.parent / LEXICON_FILE
+        if self.nlp is None and weights_path is not None and weights_path.exists():
+            lexicon_path = weights_path.parent / LEXICON_FILE
             lexicon = (
                 json.loads(lexicon_path.read_text(encoding="utf-8"))
                 if lexicon_path.exists()
                 else {}
             )
-            weights = CrfWeights.from_crfsuite(crf_path)
+            weights = CrfWeights.load(weights_path)
             features = CrfFeatures(
                 self.gazetteer,
                 self.featurizer.zipf,

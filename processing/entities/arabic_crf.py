@@ -23,7 +23,8 @@ from processing.entities.crf_decode import CrfWeights, marginals, viterbi
 from processing.entities.gazetteer import Gazetteer
 from processing.entities.name_lists import FullNames
 
-CRF_FILE = "crf.model"
+CRF_FILE = "crf.model"  # one crfsuite fit (training)
+WEIGHTS_FILE = "crf_weights.json.gz"  # the shipped weights: members averaged (crf_decode)
 LEXICON_FILE = "lexicon.json"
 _VOWELS = frozenset("اويىآأإؤئء")
 Span = tuple[int, int, str]  # (first piece, last piece, label)

@@ -1,18 +1,20 @@
 """Train the shipped Arabic NER model on ANERcorp (`make train-ner-ar`).
 
     python -m processing.entities.train_ar [--data DIR] [--out DIR] [--config FILE]
-                                           [--model crf|cnn]
+                                           [--model crf|cnn] [--jobs N]
 
-The shipped model is a CRF (arabic_crf, config ar_anercorp_crf.cfg); `--model cnn` retrains the
-earlier spaCy CNN (ar_anercorp.cfg) for comparison.
+The shipped model is a CRF (arabic_crf, config ar_anercorp_crf.cfg): the weights of several
+fits of the recipe that differ only in their mention-replacement seed, averaged (`--jobs` fits
+run at once; the result is the same). `--model cnn` retrains the earlier spaCy CNN
+(ar_anercorp.cfg) for comparison.
 
 The data directory defaults to $ANERCORP_DIR, else ../shared/datasets/arabic-ner/anercorp
 relative to the repository root.
 
-Reproducible: fixed seeds, single-threaded maths, a fixed number of epochs (the best epoch on
-dev is kept; no wall-clock stopping). Dev is scored through the whole Arabic pipeline (model +
-gazetteer + propagation), exactly as bench/ner.py scores test. Writes the spaCy pipeline to
---out plus `scores.json` (dev scores, epoch, seed) that a check can compare against.
+Reproducible: fixed seeds, single-threaded maths, a fixed number of iterations or epochs (no
+wall-clock stopping). Dev is scored through the whole Arabic pipeline (model + gazetteer +
+propagation), exactly as bench/ner.py scores test. Writes the model files to --out plus
+`scores.json` (dev scores, seed, config hash) that a check can compare against.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import json  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
 import time  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from contextlib import nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -41,10 +44,12 @@ from processing.entities.arabic import (  # noqa: E402
 from processing.entities.arabic_crf import (  # noqa: E402
     CRF_FILE,
     LEXICON_FILE,
+    WEIGHTS_FILE,
     CrfFeatures,
     train_crf_jackknife,
 )
 from processing.entities.arabic_text import CONJUNCTIONS, PREPOSITIONS, Piece  # noqa: E402
+from processing.entities.crf_decode import CrfWeights  # noqa: E402
 from processing.entities.evaluation import CORPUS_LABELS, Sentence, read_conll, score  # noqa: E402
 from processing.entities.gazetteer import load_gazetteer  # noqa: E402
 from processing.entities.name_lists import load_full_names, load_name_codes  # noqa: E402
@@ -261,15 +266,17 @@ def _write_model_dir(out: Path, write) -> None:
         card_path.write_text(card, encoding="utf-8")
 
 
-def _fit_crf_recipe(
+def _fit_member(
     tagged: list[TaggedSentence],
-    featurizer: ArabicFeaturizer,
     training: dict,
-    work: Path,
+    seed: int,
+    out: Path,
     max_iterations: int | None,
-) -> None:
-    """One fit of the configured recipe (augmentation, jackknifed lexicon, L-BFGS) into `work`."""
-    rng = random.Random(int(training["seed"]))
+) -> dict[str, str]:
+    """One fit of the configured recipe (augmentation with this seed, jackknifed lexicon,
+    L-BFGS) to `out`/crf.model; returns the lexicon of the whole training set."""
+    featurizer = ArabicFeaturizer(load_gazetteer("ar"))
+    rng = random.Random(seed)
     inventory = mention_inventory(featurizer, tagged)
     probability = float(training["replace_mention_probability"])
     extra = [
@@ -283,19 +290,41 @@ def _fit_crf_recipe(
         "max_iterations": int(max_iterations or training["max_iterations"]),
         "feature.possible_transitions": True,
     }
-    work.mkdir(parents=True, exist_ok=True)
-    lexicon = train_crf_jackknife(
+    out.mkdir(parents=True, exist_ok=True)
+    return train_crf_jackknife(
         tagged,
         lambda lex: CrfFeatures(
             featurizer.gazetteer, featurizer.zipf, lex, load_name_codes(), load_full_names()
         ),
-        work / CRF_FILE,
+        out / CRF_FILE,
         params,
         int(training["lexicon_folds"]),
         extra,
     )
+
+
+def _fit_crf_recipe(
+    tagged: list[TaggedSentence],
+    training: dict,
+    work: Path,
+    max_iterations: int | None,
+    jobs: int = 1,
+) -> None:
+    """The configured number of member fits (mention-replacement seeds seed, seed + 1, ...),
+    their weights averaged into `work`/crf_weights.json.gz, plus the lexicon."""
+    seed, members = int(training["seed"]), int(training.get("members", 1))
+    dirs = [work / f"member{m}" for m in range(members)]
+    args = [(tagged, training, seed + m, d, max_iterations) for m, d in enumerate(dirs)]
+    if jobs > 1 and members > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, members)) as pool:
+            lexicons = list(pool.map(_fit_member, *zip(*args, strict=True)))
+    else:
+        lexicons = [_fit_member(*a) for a in args]
+    weights = CrfWeights.average([CrfWeights.from_crfsuite(d / CRF_FILE) for d in dirs])
+    weights.save(work / WEIGHTS_FILE)
+    assert all(lexicon == lexicons[0] for lexicon in lexicons)  # it depends on the data only
     (work / LEXICON_FILE).write_text(
-        json.dumps(lexicon, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8"
+        json.dumps(lexicons[0], ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8"
     )
 
 
@@ -307,6 +336,7 @@ def train_crf(
     *,
     max_sentences: int | None = None,
     max_iterations: int | None = None,
+    jobs: int = 1,
 ) -> dict:
     """Fit the recipe on train and score the whole pipeline on dev (the held-out score used for
     every choice); with `refit_with_dev` the shipped model is then refit on train + dev, the
@@ -324,15 +354,18 @@ def train_crf(
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         selection = Path(tmp) / "train-only"
-        _fit_crf_recipe(tagged, featurizer, training, selection, max_iterations)
-        log(f"fit on {len(tagged)} train sentences in {time.monotonic() - started:.0f}s")
+        _fit_crf_recipe(tagged, training, selection, max_iterations, jobs)
+        log(
+            f"fit {training.get('members', 1)} members on {len(tagged)} train sentences in "
+            f"{time.monotonic() - started:.0f}s"
+        )
         dev = score(dev_sentences, ArabicPipeline(model_dir=selection).extract)
         log(f"dev F1 (held out) {dev.overall['f1']:.4f}")
         shipped, refit_info = selection, None
         if refit:
             shipped = Path(tmp) / "train-dev"
             all_tagged = tagged + tag_sentences(featurizer, dev_sentences[:max_sentences])
-            _fit_crf_recipe(all_tagged, featurizer, training, shipped, max_iterations)
+            _fit_crf_recipe(all_tagged, training, shipped, max_iterations, jobs)
             seen = score(dev_sentences, ArabicPipeline(model_dir=shipped).extract)
             refit_info = {"sentences": len(all_tagged), "dev_f1_seen": seen.overall["f1"]}
             log(
@@ -341,7 +374,7 @@ def train_crf(
             )
 
         def write(target: Path) -> None:
-            for name in (CRF_FILE, LEXICON_FILE):
+            for name in (WEIGHTS_FILE, LEXICON_FILE):
                 shutil.copy(shipped / name, target / name)
 
         _write_model_dir(out, write)
@@ -354,6 +387,7 @@ def train_crf(
         # what the shipped files score on dev: a consistency check, held out only without refit
         "shipped_dev_f1": refit_info["dev_f1_seen"] if refit_info else dev.overall["f1"],
         "seed": int(training["seed"]),
+        "members": int(training.get("members", 1)),
         "config_sha256": hashlib.sha256(config_path.read_bytes()).hexdigest(),
         "data": str(data),
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -376,6 +410,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", type=Path, help="default: the model's config in the repo")
     parser.add_argument("--max-sentences", type=int, help="quick check: first N train sentences")
     parser.add_argument("--max-epochs", type=int, help="quick check: fewer epochs")
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="CRF members fit at once (one core each; same result)"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "train.txt").exists():
         parser.error(f"no train.txt under {args.data} (use --data)")
@@ -387,6 +424,7 @@ def main(argv: list[str] | None = None) -> None:
             args.config or DEFAULT_CONFIG,
             log,
             max_sentences=args.max_sentences,
+            jobs=args.jobs,
         )
     else:
         result = train(
