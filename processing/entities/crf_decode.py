@@ -58,7 +58,7 @@ class CrfWeights:
         """One model whose scores are the mean of the members' scores (an attribute a member
         lacks weighs 0 there). CRF scores are linear in the weights, so this averages fits of
         the same recipe that differ only in their random mention replacement, at the cost of
-        one model when tagging; the averaged model's seed-to-seed spread is smaller too."""
+        one model when tagging (train_ar; measured in MODEL_CARD.md)."""
         labels = members[0].labels
         if any(set(member.labels) != set(labels) for member in members):
             raise ValueError("members must share their label set")
